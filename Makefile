@@ -1,0 +1,100 @@
+# mcpfleet.mcp: every command a user or CI runs. `make test` sets up everything it needs
+# (Python toolchain, Docker engine, offline base images) and runs every test tier.
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+VENV := $(CURDIR)/.venv
+BIN := $(VENV)/bin
+BUILD := $(CURDIR)/build
+# Molecule and the playbooks use the collection as installed from its built tarball, in a
+# path of its own: never the parent of this working tree (ansible/molecule#4061).
+COLLECTIONS := $(BUILD)/collections
+SANITY_ROOT := $(BUILD)/sanity/ansible_collections/mcpfleet/mcp
+export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
+export ANSIBLE_HOME := $(BUILD)/ansible-home
+export ANSIBLE_LOCAL_TEMP := $(BUILD)/ansible-home/tmp
+export PATH := $(BIN):$(PATH)
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+VERSION := $(shell sed -n 's/^version: *//p' galaxy.yml)
+TARBALL := $(BUILD)/mcpfleet-mcp-$(VERSION).tar.gz
+SOURCES = $(shell git ls-files -co --exclude-standard plugins roles playbooks meta galaxy.yml README.md LICENSE 2>/dev/null)
+
+.PHONY: help
+help: ## list the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 18
+
+.PHONY: venv
+venv: ## create .venv with the pinned toolchain (reused while the pins are unchanged)
+	@bash tests/setup/venv.sh
+
+.PHONY: docker
+docker: ## make sure a Docker engine answers (installs and starts one as root on Debian)
+	@bash tests/setup/docker.sh
+
+.PHONY: images
+images: docker ## build the Debian 12/13 test images offline (debootstrap + docker import)
+	@bash tests/setup/host-packages.sh debootstrap
+	@bash tests/images/build.sh
+
+$(TARBALL): $(SOURCES) | venv
+	@mkdir -p $(BUILD)
+	@$(BIN)/ansible-galaxy collection build --force --output-path $(BUILD) . >/dev/null
+	@echo "built $(TARBALL)"
+
+$(COLLECTIONS)/.installed: $(TARBALL)
+	@$(BIN)/ansible-galaxy collection install --force -p $(COLLECTIONS) $(TARBALL) >/dev/null
+	@touch $@
+
+.PHONY: collection
+collection: $(COLLECTIONS)/.installed ## build the collection tarball and install it under build/collections
+	@$(BIN)/ansible-doc -l mcpfleet.mcp
+
+.PHONY: unit
+unit: venv ## unit tests (pytest)
+	@$(BIN)/python -m pytest tests/unit
+
+.PHONY: sanity-tree
+sanity-tree: venv
+	@bash tests/setup/host-packages.sh shellcheck
+	@bash tests/setup/ansible-test-pip.sh
+	@rm -rf $(SANITY_ROOT) && mkdir -p $(SANITY_ROOT)
+	@git ls-files -co --exclude-standard | tar -cf - -T - | tar -xf - -C $(SANITY_ROOT)
+	@# A repository of its own: ansible-test lists the files to check with git.
+	@cd $(SANITY_ROOT) && git init -q && git add -A
+
+.PHONY: sanity
+sanity: sanity-tree ## ansible-test sanity (empty ignore file, no --venv download)
+	@cd $(SANITY_ROOT) && $(BIN)/ansible-test sanity --local --python $$($(BIN)/python -c 'import sys; print("%d.%d" % sys.version_info[:2])') --color no
+
+.PHONY: integration
+integration: sanity-tree ## ansible-test integration targets, run on this machine
+	@cd $(SANITY_ROOT) && $(BIN)/ansible-test integration --local --python $$($(BIN)/python -c 'import sys; print("%d.%d" % sys.version_info[:2])') --color no
+
+.PHONY: lint
+lint: venv ## ansible-lint, production profile
+	@$(BIN)/ansible-lint --offline
+
+.PHONY: changelog-lint
+changelog-lint: venv ## antsibull-changelog lint
+	@$(BIN)/antsibull-changelog lint
+
+.PHONY: molecule
+molecule: images collection ## every Molecule scenario on the container fleet
+	@$(BIN)/molecule test --all
+
+.PHONY: test
+test: unit sanity lint changelog-lint collection integration molecule ## everything CI runs
+	@echo "make test: all tiers passed"
+
+.PHONY: constraints
+constraints: ## regenerate tests/constraints.txt from a fresh install of the requirements
+	@rm -rf $(BUILD)/constraints-venv && $$(bash tests/setup/find-python.sh) -m venv $(BUILD)/constraints-venv
+	@$(BUILD)/constraints-venv/bin/pip install -q -r tests/requirements-dev.txt
+	@{ sed -n '1,2p' tests/constraints.txt; $(BUILD)/constraints-venv/bin/pip freeze | grep -v '^pip=='; } > tests/constraints.txt.new
+	@mv tests/constraints.txt.new tests/constraints.txt
+
+.PHONY: clean
+clean: ## remove build output (keeps .venv and images)
+	rm -rf $(BUILD) tests/output
