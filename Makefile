@@ -55,6 +55,12 @@ collection: $(COLLECTIONS)/.installed ## build the collection tarball and instal
 unit: venv ## unit tests (pytest)
 	@$(BIN)/python -m pytest tests/unit
 
+.PHONY: functional
+functional: venv ## pytest: tests/functional (the real @sentry/mcp-server, Node 22, the API doubles)
+	@bash tests/setup/node-fixture.sh >/dev/null
+	@bash tests/setup/sentry-mcp-tree.sh >/dev/null
+	@$(BIN)/python -m pytest tests/functional
+
 .PHONY: sanity-tree
 sanity-tree: venv
 	@bash tests/setup/host-packages.sh shellcheck
@@ -80,12 +86,20 @@ lint: venv ## ansible-lint, production profile
 changelog-lint: venv ## antsibull-changelog lint
 	@$(BIN)/antsibull-changelog lint
 
+.PHONY: ee
+ee: collection ## ansible-builder: create the execution environment build context, check what it installs
+	@rm -rf $(BUILD)/ee
+	@$(BIN)/ansible-builder create -f execution-environment.yml -c $(BUILD)/ee --output-filename Containerfile >/dev/null
+	@grep -q 'ansible-galaxy collection install' $(BUILD)/ee/Containerfile
+	@$(BIN)/ansible-builder introspect $(COLLECTIONS) | grep -q 'hvac.*mcpfleet.mcp'
+	@echo "ee: build context in $(BUILD)/ee"
+
 .PHONY: molecule
 molecule: images collection ## every Molecule scenario on the container fleet
 	@$(BIN)/molecule test --all
 
 .PHONY: test
-test: unit sanity lint changelog-lint collection integration molecule ## everything CI runs
+test: unit functional sanity lint changelog-lint collection ee integration molecule ## everything CI runs
 	@echo "make test: all tiers passed"
 
 .PHONY: constraints

@@ -6,7 +6,7 @@ ok() { "$1" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; }
 candidates=("${PYTHON:-}" python3.14 python3.13 python3.12 python3)
 if command -v pyenv >/dev/null 2>&1; then
   root=$(pyenv root)
-  while read -r v; do candidates+=("$root/versions/$v/bin/python3"); done < <(ls "$root/versions" 2>/dev/null | sort -V -r)
+  while read -r v; do candidates+=("$root/versions/$v/bin/python3"); done < <(find "$root/versions" -mindepth 1 -maxdepth 1 -printf "%f\n" 2>/dev/null | sort -V -r)
 fi
 for c in "${candidates[@]}"; do
   [ -n "$c" ] || continue

@@ -41,7 +41,7 @@ if [ -f "$dist/SHASUMS256.txt" ] && [ -x "$root/$name/bin/node" ] && check; then
 fi
 
 command -v npm >/dev/null || { echo "node-fixture: npm is needed on the controller to fetch the packages" >&2; exit 1; }
-tmp=$(mktemp -d "$root/.build.XXXXXX")
+tmp=$(mktemp -d "$PWD/$root/.build.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 
 echo "node-fixture: npm pack node-linux-$arch@$version npm@$npm_version" >&2

@@ -1,0 +1,93 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) mcpfleet maintainers
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The dotenv subset that VS Code and Cursor read for an MCP server's ``envFile``.
+
+One ``KEY=VALUE`` per line; blank lines and ``#`` comment lines are skipped; an ``export``
+prefix is allowed; a value may be wrapped in single quotes (taken literally) or double quotes
+(``\\n``, ``\\t``, ``\\\\`` and ``\\"`` escapes); an unquoted value ends at `` #`` and is
+stripped.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import re
+
+_LINE = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*(.*?)\s*$")
+_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "\\": "\\", '"': '"'}
+_PLAIN = re.compile(r"^[A-Za-z0-9_./:@%+,=-]*$")
+
+
+class EnvFileError(ValueError):
+    """A line that is not a KEY=VALUE assignment."""
+
+
+def _unescape(text):
+    out = []
+    i = 0
+    while i < len(text):
+        char = text[i]
+        if char == "\\" and i + 1 < len(text) and text[i + 1] in _ESCAPES:
+            out.append(_ESCAPES[text[i + 1]])
+            i += 2
+            continue
+        out.append(char)
+        i += 1
+    return "".join(out)
+
+
+def _value(raw, lineno):
+    if raw[:1] in ("'", '"'):
+        quote = raw[0]
+        end = 1
+        while end < len(raw):
+            if raw[end] == "\\" and quote == '"':
+                end += 2
+                continue
+            if raw[end] == quote:
+                break
+            end += 1
+        if end >= len(raw):
+            raise EnvFileError("line %d: unterminated %s quote" % (lineno, quote))
+        rest = raw[end + 1:].strip()
+        if rest and not rest.startswith("#"):
+            raise EnvFileError("line %d: unexpected text after the closing quote" % lineno)
+        inner = raw[1:end]
+        return _unescape(inner) if quote == '"' else inner
+    comment = re.search(r"\s#", raw)
+    return (raw[:comment.start()] if comment else raw).strip()
+
+
+def parse(text):
+    """Parse env file text into an ordered dict of names to values."""
+    result = {}
+    for lineno, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        match = _LINE.match(line)
+        if not match:
+            raise EnvFileError("line %d: expected KEY=VALUE" % lineno)
+        result[match.group(1)] = _value(match.group(2), lineno)
+    return result
+
+
+def _quote(value):
+    if _PLAIN.match(value):
+        return value
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
+    return '"%s"' % escaped
+
+
+def render(mapping):
+    """Serialize a mapping so that ``parse(render(m)) == m``."""
+    lines = []
+    for name, value in mapping.items():
+        if not _LINE.match("%s=" % name):
+            raise EnvFileError("%r is not a valid variable name" % (name,))
+        lines.append("%s=%s\n" % (name, _quote(str(value))))
+    return "".join(lines)

@@ -1,0 +1,464 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) mcpfleet maintainers
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""A minimal MCP client over stdio: start a server the way an IDE does and prove it answers.
+
+Newline-delimited JSON-RPC 2.0 on the server's stdin/stdout. The server runs without a shell in
+a session (process group) of its own with an explicit environment; one selector loop reads
+stdout and stderr and writes stdin, so a chatty stderr or a server that does not read its stdin
+cannot block the probe. One deadline covers everything from spawn to reap: when it passes, the
+whole process group is killed.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import collections
+import errno
+import json
+import os
+import selectors
+import signal
+import subprocess
+import time
+
+PROTOCOL_VERSION = "2025-11-25"
+CLIENT_INFO = {"name": "mcpfleet.mcp.mcp_probe", "version": "1"}
+
+# After stdin closes, how long a server may take to exit on its own before SIGTERM, then SIGKILL.
+CLOSE_GRACE = 2.0
+TERM_GRACE = 1.0
+# Bounds on what is kept from the server: one stdout line, the stderr tail, shown excerpts.
+MAX_LINE = 16 * 1024 * 1024
+STDERR_KEEP = 64 * 1024
+STDERR_LINES = 20
+EXCERPT = 300
+
+
+def excerpt(text, limit=EXCERPT):
+    return text if len(text) <= limit else text[:limit] + "... (%d more characters)" % (len(text) - limit)
+
+
+class McpError(Exception):
+    """The server did not pass the probe. ``kind`` names the failure, ``phase`` where it happened.
+
+    ``stderr`` (last lines of the server's stderr) and ``partial`` (what was learnt before the
+    failure: server_info, tools, ready_ms, ...) are filled in by :func:`probe`.
+    """
+
+    kind = "error"
+
+    def __init__(self, message, phase=None):
+        super(McpError, self).__init__(message)
+        self.phase = phase
+        self.stderr = []
+        self.partial = {}
+
+    def details(self):
+        """Machine-readable facts about the failure."""
+        return {"kind": self.kind, "phase": self.phase}
+
+
+class SpawnError(McpError):
+    kind = "spawn_failed"
+
+
+class CommandNotFound(SpawnError):
+    kind = "command_not_found"
+
+
+class NotExecutable(SpawnError):
+    kind = "not_executable"
+
+
+class EarlyExit(McpError):
+    kind = "early_exit"
+
+    def __init__(self, returncode, phase):
+        if returncode < 0:
+            how = "was killed by signal %d" % -returncode
+        else:
+            how = "exited with code %d" % returncode
+        super(EarlyExit, self).__init__("the server %s during %s" % (how, phase), phase)
+        self.returncode = returncode
+
+    def details(self):
+        facts = super(EarlyExit, self).details()
+        facts["exit_code"] = self.returncode
+        return facts
+
+
+class ProtocolError(McpError):
+    kind = "protocol_error"
+
+
+class RpcError(McpError):
+    kind = "rpc_error"
+
+    def __init__(self, error, phase):
+        if not isinstance(error, dict):
+            error = {"message": repr(error)}
+        self.code = error.get("code")
+        self.rpc_message = str(error.get("message", ""))
+        super(RpcError, self).__init__(
+            "the server answered %s with JSON-RPC error %s: %s" % (phase, self.code, excerpt(self.rpc_message)), phase)
+
+    def details(self):
+        facts = super(RpcError, self).details()
+        facts["code"] = self.code
+        return facts
+
+
+class Timeout(McpError):
+    kind = "timeout"
+
+
+class ToolError(McpError):
+    kind = "tool_error"
+
+    def __init__(self, tool, result):
+        self.result = result
+        texts = [item.get("text", "") for item in result.get("content") or [] if isinstance(item, dict)]
+        super(ToolError, self).__init__(
+            "tool %s returned an error: %s" % (tool, excerpt(" ".join(texts).strip() or "(no text)")), "tools/call")
+
+
+def find_command(command, path, cwd):
+    """Locate ``command`` the way execvp does with the server's own PATH.
+
+    Raises CommandNotFound or NotExecutable with the PATH searched, so the message says why.
+    """
+    # Relative names are relative to the server's working directory, as for execvp after chdir.
+    base = cwd or os.getcwd()
+    if "/" in command:
+        candidates = [os.path.join(base, command)]
+    else:
+        candidates = [os.path.join(base, directory, command) for directory in path.split(os.pathsep)]
+    found = [candidate for candidate in candidates if os.path.isfile(candidate)]
+    for candidate in found:
+        if os.access(candidate, os.X_OK):
+            return candidate
+    if found:
+        raise NotExecutable("%s is not executable (chmod +x, or check the mount is not noexec)" % found[0], "spawn")
+    if "/" in command:
+        raise CommandNotFound("%s does not exist" % candidates[0], "spawn")
+    raise CommandNotFound("%s was not found on the server's PATH=%s (IDEs do not read your login shell's PATH: "
+                          "use an absolute command or add its directory to the PATH)" % (command, path), "spawn")
+
+
+def merge_environment(base, file_env, entry_env, append_path=False):
+    """The server's environment: ``base``, then the env file, then the entry's ``env``.
+
+    A None value removes the variable. With ``append_path`` (VS Code's launcher) an entry's PATH is
+    appended to the inherited one instead of replacing it.
+    """
+    env = dict(base)
+    env.update(file_env or {})
+    for key, value in (entry_env or {}).items():
+        if value is None:
+            env.pop(key, None)
+        elif append_path and key.upper() == "PATH" and env.get(key):
+            env[key] = "%s%s%s" % (env[key], os.pathsep, value)
+        else:
+            env[key] = str(value)
+    return env
+
+
+def ide_environment(account, path, lang="C.UTF-8"):
+    """The environment an IDE started for ``account`` gives its servers: no login shell, small PATH."""
+    return {
+        "HOME": account.home,
+        "USER": account.name,
+        "LOGNAME": account.name,
+        "SHELL": account.shell,
+        "PATH": path,
+        "LANG": lang,
+    }
+
+
+class StdioServer:
+    """One server process and its JSON-RPC session. Use as a context manager."""
+
+    def __init__(self, argv, env, cwd=None, timeout=30.0, run_as=None):
+        """``run_as``: (uid, gid, groups) to switch to before exec; only root can."""
+        self.argv = list(argv)
+        self.env = env
+        self.cwd = cwd
+        self.timeout = timeout
+        self.deadline = time.monotonic() + timeout
+        self.run_as = run_as
+        self.started = None
+        self.ready_ms = None
+        self.total_ms = None
+        self._proc = None
+        self._selector = None
+        self._out = b""
+        self._pending = b""
+        self._lines = collections.deque()
+        self._stderr = bytearray()
+        self._next_id = 0
+        self._phase = "spawn"
+
+    def __enter__(self):
+        self.start()
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        self.close(kill=isinstance(exc, Timeout))
+
+    # -- process ----------------------------------------------------------------------------
+
+    def start(self):
+        if self.cwd and not os.path.isdir(self.cwd):
+            raise SpawnError("working directory %s does not exist" % self.cwd, "spawn")
+        executable = find_command(self.argv[0], self.env.get("PATH", ""), self.cwd)
+        kwargs = {}
+        if self.run_as:
+            kwargs.update(user=self.run_as[0], group=self.run_as[1], extra_groups=self.run_as[2])
+        self.started = time.monotonic()
+        try:
+            self._proc = subprocess.Popen(
+                self.argv, executable=executable, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE, env=self.env, cwd=self.cwd or None, close_fds=True,
+                start_new_session=True, bufsize=0, **kwargs)
+        except OSError as exc:
+            if self.cwd and exc.filename == self.cwd:
+                raise SpawnError("cannot enter working directory %s: %s" % (self.cwd, exc.strerror), "spawn")
+            if exc.errno == errno.ENOENT:
+                raise CommandNotFound("cannot execute %s: it or the interpreter on its #! line does not exist" % executable, "spawn")
+            if exc.errno == errno.EACCES:
+                raise NotExecutable("permission denied executing %s as the server's user" % executable, "spawn")
+            raise SpawnError("cannot start %s: %s" % (executable, exc), "spawn")
+        os.set_blocking(self._proc.stdin.fileno(), False)
+        self._selector = selectors.DefaultSelector()
+        self._selector.register(self._proc.stdout, selectors.EVENT_READ)
+        self._selector.register(self._proc.stderr, selectors.EVENT_READ)
+
+    def stderr_tail(self, lines=STDERR_LINES):
+        text = bytes(self._stderr).decode("utf-8", "replace")
+        return [excerpt(line.rstrip()) for line in text.splitlines()[-lines:]]
+
+    def _remaining(self):
+        return self.deadline - time.monotonic()
+
+    def _registered(self, stream):
+        try:
+            self._selector.get_key(stream)
+        except KeyError:
+            return False
+        return True
+
+    def _pump(self, timeout):
+        """Wait up to ``timeout`` seconds for the pipes and move whatever is ready."""
+        for key, _mask in self._selector.select(max(timeout, 0)):
+            stream = key.fileobj
+            if stream is self._proc.stdin:
+                self._write()
+                continue
+            data = os.read(stream.fileno(), 65536)
+            if not data:
+                self._selector.unregister(stream)
+            elif stream is self._proc.stdout:
+                self._collect_stdout(data)
+            else:
+                self._stderr += data
+                del self._stderr[:-STDERR_KEEP]
+
+    def _collect_stdout(self, data):
+        self._out += data
+        *lines, self._out = self._out.split(b"\n")
+        self._lines.extend(lines)
+        if len(self._out) > MAX_LINE:
+            raise ProtocolError("the server wrote more than %d bytes to stdout without a newline" % MAX_LINE, self._phase)
+
+    def _write(self):
+        try:
+            written = os.write(self._proc.stdin.fileno(), self._pending)
+        except BlockingIOError:
+            return
+        except OSError:
+            # The server closed its stdin (or exited): what it said on the way out tells why.
+            written = len(self._pending)
+        self._pending = self._pending[written:]
+        if not self._pending:
+            self._selector.unregister(self._proc.stdin)
+
+    def _send(self, message):
+        if self._proc.stdin.closed:
+            return
+        self._pending += (json.dumps(message, separators=(",", ":")) + "\n").encode("utf-8")
+        if not self._registered(self._proc.stdin):
+            self._selector.register(self._proc.stdin, selectors.EVENT_WRITE)
+
+    def _wait_exit(self, until):
+        """Keep draining the pipes until the process exits or ``until`` passes; return its code."""
+        while self._proc.poll() is None:
+            left = until - time.monotonic()
+            if left <= 0:
+                return None
+            if self._selector.get_map():
+                self._pump(min(left, 0.02))
+            else:
+                time.sleep(min(left, 0.02))
+        return self._proc.returncode
+
+    def _killpg(self, sig):
+        try:
+            os.killpg(self._proc.pid, sig)
+        except OSError:
+            pass  # the group is already gone
+
+    def close(self, kill=False):
+        """Close stdin, let the server exit (TERM, then KILL the group when it does not), reap it."""
+        if self._proc is None or self.total_ms is not None:
+            return
+        if not self._proc.stdin.closed:
+            if self._registered(self._proc.stdin):
+                self._selector.unregister(self._proc.stdin)
+            self._proc.stdin.close()
+        if not kill and self._wait_exit(time.monotonic() + min(CLOSE_GRACE, self._remaining())) is None:
+            self._killpg(signal.SIGTERM)
+            self._wait_exit(time.monotonic() + min(TERM_GRACE, self._remaining()))
+        # Whatever is left in the group (the server's own children too) goes now.
+        self._killpg(signal.SIGKILL)
+        self._proc.wait()
+        self._drain()
+        self._selector.close()
+        self._proc.stdout.close()
+        self._proc.stderr.close()
+        self.total_ms = int((time.monotonic() - self.started) * 1000)
+
+    def _drain(self):
+        """Read what the dead group left in the pipes (stderr's last words) without waiting.
+
+        Bounded: a process that escaped the group could keep writing forever.
+        """
+        for _round in range(64):
+            if not self._selector.get_map() or not self._selector.select(0):
+                return
+            self._pump(0)
+
+    # -- JSON-RPC ---------------------------------------------------------------------------
+
+    def _read_message(self):
+        """The next message for us; answers the server's own requests on the way."""
+        phase = self._phase
+        while True:
+            while self._lines:
+                message = self._parse(self._lines.popleft())
+                if message is not None:
+                    return message
+            if not self._registered(self._proc.stdout):
+                returncode = self._wait_exit(self.deadline)
+                if returncode is None:
+                    raise Timeout("the server closed its stdout during %s but kept running" % phase, phase)
+                raise EarlyExit(returncode, phase)
+            left = self._remaining()
+            if left <= 0:
+                raise Timeout("no answer to %s within the timeout of %ss" % (phase, self.timeout), phase)
+            self._pump(left)
+
+    def _parse(self, raw):
+        raw = raw.rstrip(b"\r")
+        if not raw.strip():
+            return None
+        text = raw.decode("utf-8", "replace")
+        try:
+            message = json.loads(raw.decode("utf-8"))
+        except ValueError:
+            raise ProtocolError("the server wrote a line that is not JSON to stdout during %s (stdout carries only the protocol; "
+                                "logs belong on stderr): %s" % (self._phase, excerpt(text, 200)), self._phase)
+        if not isinstance(message, dict) or message.get("jsonrpc") != "2.0":
+            raise ProtocolError("the server wrote a message that is not JSON-RPC 2.0 during %s: %s"
+                                % (self._phase, excerpt(text, 200)), self._phase)
+        if "method" not in message:
+            return message
+        if "id" in message:
+            # A request from the server: answer ping, decline the rest (we offer no capabilities).
+            if message["method"] == "ping":
+                self._send({"jsonrpc": "2.0", "id": message["id"], "result": {}})
+            else:
+                self._send({"jsonrpc": "2.0", "id": message["id"],
+                            "error": {"code": -32601, "message": "method not supported by this client"}})
+        return None
+
+    def request(self, method, params):
+        self._phase = method
+        self._next_id += 1
+        request_id = self._next_id
+        self._send({"jsonrpc": "2.0", "id": request_id, "method": method, "params": params})
+        while True:
+            message = self._read_message()
+            if message.get("id") != request_id:
+                continue  # a late answer to something else
+            if "error" in message:
+                raise RpcError(message["error"], method)
+            result = message.get("result")
+            if not isinstance(result, dict):
+                raise ProtocolError("the answer to %s has no result object" % method, method)
+            return result
+
+    def initialize(self):
+        result = self.request("initialize", {
+            "protocolVersion": PROTOCOL_VERSION,
+            "capabilities": {},
+            "clientInfo": CLIENT_INFO,
+        })
+        self.ready_ms = int((time.monotonic() - self.started) * 1000)
+        self._send({"jsonrpc": "2.0", "method": "notifications/initialized"})
+        return result
+
+    def list_tools(self):
+        """Every page of tools/list."""
+        tools, cursor, seen = [], None, set()
+        while True:
+            result = self.request("tools/list", {"cursor": cursor} if cursor else {})
+            tools.extend(result.get("tools") or [])
+            cursor = result.get("nextCursor")
+            if not cursor:
+                return tools
+            if cursor in seen:
+                raise ProtocolError("tools/list repeated the cursor %s" % excerpt(str(cursor), 80), "tools/list")
+            seen.add(cursor)
+
+    def call_tool(self, name, arguments):
+        result = self.request("tools/call", {"name": name, "arguments": arguments or {}})
+        if result.get("isError"):
+            raise ToolError(name, result)
+        return result
+
+
+def probe(argv, env, cwd=None, timeout=30.0, call=None, run_as=None):
+    """Start the server, initialize, list all tools, optionally call one, shut it down.
+
+    Returns a dict (server_info, protocol_version, capabilities, tools, ready_ms, total_ms,
+    stderr, and call_result when ``call`` = {"tool", "arguments"} is given). Raises McpError
+    with ``partial`` and ``stderr`` filled in.
+    """
+    facts = {}
+    server = StdioServer(argv, env, cwd=cwd, timeout=timeout, run_as=run_as)
+    try:
+        with server:
+            init = server.initialize()
+            capabilities = init.get("capabilities") or {}
+            facts.update(
+                server_info=init.get("serverInfo") or {},
+                protocol_version=init.get("protocolVersion"),
+                capabilities=capabilities,
+                ready_ms=server.ready_ms,
+            )
+            # A server that does not declare tools is not asked for them (the spec forbids it).
+            facts["tools"] = [tool.get("name") for tool in server.list_tools()] if "tools" in capabilities else []
+            if call:
+                facts["call_result"] = server.call_tool(call["tool"], call.get("arguments"))
+    except McpError as exc:
+        if isinstance(exc, ToolError):
+            facts["call_result"] = exc.result
+        exc.partial = dict(facts, total_ms=server.total_ms)
+        exc.stderr = server.stderr_tail() if server.started else []
+        raise
+    facts.update(total_ms=server.total_ms, stderr=server.stderr_tail())
+    return facts

@@ -1,0 +1,217 @@
+# Copyright (c) mcpfleet maintainers
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The stdio MCP client against the fake servers in tests/unit/plugins/servers/fake_mcp.py."""
+
+import json
+import os
+import stat
+import sys
+import time
+
+import pytest
+
+from ansible_collections.mcpfleet.mcp.plugins.module_utils import _mcp_stdio as stdio
+
+SERVER = os.path.join(os.path.dirname(os.path.dirname(__file__)), "servers", "fake_mcp.py")
+ENV = {"PATH": "/usr/bin:/bin", "HOME": "/tmp", "LANG": "C.UTF-8"}
+
+
+def argv(mode, python=sys.executable):
+    return [python, SERVER, mode]
+
+
+def gone(pid):
+    """True when ``pid`` no longer runs (absent, or a zombie left to an init that does not reap)."""
+    try:
+        with open("/proc/%d/stat" % pid) as handle:
+            return handle.read().rsplit(")", 1)[1].split()[0] == "Z"
+    except OSError:
+        return True
+
+
+def test_good_server_gives_identity_tools_and_timings():
+    facts = stdio.probe(argv("good"), ENV, timeout=10)
+    assert facts["server_info"] == {"name": "fake", "version": "1.2.3"}
+    assert facts["protocol_version"] == stdio.PROTOCOL_VERSION == "2025-11-25"
+    assert facts["tools"] == ["echo", "env"]
+    assert 0 <= facts["ready_ms"] <= facts["total_ms"]
+    assert facts["stderr"] == []
+    assert "call_result" not in facts
+
+
+def test_call_returns_the_tool_result():
+    facts = stdio.probe(argv("good"), ENV, timeout=10, call={"tool": "echo", "arguments": {"a": [1, 2]}})
+    assert json.loads(facts["call_result"]["content"][0]["text"]) == {"a": [1, 2]}
+
+
+def test_the_negotiated_older_version_is_accepted_and_no_tools_are_asked_without_the_capability():
+    facts = stdio.probe(argv("old_protocol"), ENV, timeout=10)
+    assert facts["protocol_version"] == "2024-11-05"
+    # fake_mcp answers tools/list in this mode too: an empty list proves it was not asked.
+    assert facts["tools"] == []
+
+
+def test_every_page_of_tools_is_read():
+    assert stdio.probe(argv("paginated"), ENV, timeout=10)["tools"] == ["tool0a", "tool0b", "tool1a", "tool1b", "tool2a", "tool2b"]
+
+
+def test_a_cursor_that_repeats_is_a_protocol_error():
+    with pytest.raises(stdio.ProtocolError, match="repeated the cursor again"):
+        stdio.probe(argv("loop_cursor"), ENV, timeout=10)
+
+
+def test_the_server_pinging_the_client_is_answered():
+    # fake_mcp exits 9 unless the ping gets its empty result.
+    assert stdio.probe(argv("server_ping"), ENV, timeout=10)["server_info"]["name"] == "fake"
+
+
+def test_slow_start_within_the_timeout_succeeds():
+    facts = stdio.probe(argv("slow"), ENV, timeout=10)
+    assert facts["ready_ms"] >= 1000
+
+
+def test_slow_start_beyond_the_timeout_fails_on_time():
+    began = time.monotonic()
+    with pytest.raises(stdio.Timeout) as caught:
+        stdio.probe(argv("slow"), ENV, timeout=0.5)
+    assert time.monotonic() - began < 1.2
+    assert caught.value.phase == "initialize"
+    assert caught.value.details() == {"kind": "timeout", "phase": "initialize"}
+
+
+def test_a_server_that_never_answers_is_killed_at_the_deadline():
+    server = stdio.StdioServer(argv("silent"), ENV, timeout=0.6)
+    began = time.monotonic()
+    with pytest.raises(stdio.Timeout, match="no answer to initialize within the timeout of 0.6s"):
+        with server:
+            server.initialize()
+    assert time.monotonic() - began < 0.6 + 0.4
+    assert gone(server._proc.pid)
+
+
+def test_crash_at_start_reports_exit_code_and_stderr():
+    with pytest.raises(stdio.EarlyExit) as caught:
+        stdio.probe(argv("crash"), ENV, timeout=10)
+    assert caught.value.returncode == 3
+    assert caught.value.stderr == ["starting", "fatal: cannot start"]
+    assert str(caught.value) == "the server exited with code 3 during initialize"
+    assert caught.value.details() == {"kind": "early_exit", "phase": "initialize", "exit_code": 3}
+
+
+def test_non_json_on_stdout_shows_the_line():
+    with pytest.raises(stdio.ProtocolError, match="not JSON to stdout during initialize .*: Server ready on stdio"):
+        stdio.probe(argv("noisy"), ENV, timeout=10)
+
+
+def test_rpc_error_keeps_what_was_learnt_before():
+    with pytest.raises(stdio.RpcError) as caught:
+        stdio.probe(argv("rpc_error"), ENV, timeout=10)
+    error = caught.value
+    assert (error.code, error.rpc_message, error.phase) == (-32601, "Method not found: tools/list", "tools/list")
+    assert error.partial["server_info"]["version"] == "1.2.3"
+    assert error.partial["total_ms"] >= error.partial["ready_ms"]
+
+
+def test_tool_error_carries_the_result():
+    with pytest.raises(stdio.ToolError, match="tool echo returned an error: quota exceeded") as caught:
+        stdio.probe(argv("tool_error"), ENV, timeout=10, call={"tool": "echo", "arguments": {"text": "quota exceeded"}})
+    assert caught.value.partial["call_result"]["isError"] is True
+    assert caught.value.partial["tools"] == ["echo", "env"]
+
+
+def test_a_chatty_stderr_cannot_block_and_only_its_tail_is_kept():
+    facts = stdio.probe(argv("chatty"), ENV, timeout=10)
+    assert facts["tools"] == ["echo", "env"]
+    assert len(facts["stderr"]) == stdio.STDERR_LINES
+    assert facts["stderr"][0].startswith("x" * stdio.EXCERPT + "... (723 more characters)")
+
+
+def test_the_server_gets_exactly_the_given_environment_and_cwd(tmp_path):
+    env = dict(ENV, SENTRY_ACCESS_TOKEN="sntryu_" + "0" * 60 + "test")
+    facts = stdio.probe(argv("good"), env, cwd=str(tmp_path), timeout=10, call={"tool": "env"})
+    seen = json.loads(facts["call_result"]["content"][0]["text"])
+    assert seen["env"] == env
+    assert seen["cwd"] == str(tmp_path)
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or not os.access("/usr/bin/python3", os.X_OK), reason="switching users needs root")
+def test_run_as_switches_user_and_groups():
+    # The venv's interpreter may live under root's home, which another user cannot enter.
+    facts = stdio.probe(argv("good", "/usr/bin/python3"), ENV, timeout=10, call={"tool": "env"}, run_as=(65534, 65534, [65534]))
+    seen = json.loads(facts["call_result"]["content"][0]["text"])
+    assert (seen["uid"], seen["gid"], seen["groups"]) == (65534, 65534, [65534])
+
+
+def test_a_server_that_ignores_eof_and_sigterm_is_killed(monkeypatch):
+    monkeypatch.setattr(stdio, "CLOSE_GRACE", 0.2)
+    monkeypatch.setattr(stdio, "TERM_GRACE", 0.2)
+    server = stdio.StdioServer(argv("ignore_eof"), ENV, timeout=10)
+    with server:
+        server.initialize()
+    assert server._proc.returncode == -9
+    assert server.total_ms < 2000
+
+
+def test_children_left_in_the_process_group_are_killed(tmp_path):
+    pid_file = tmp_path / "child.pid"
+    stdio.probe(argv("child"), dict(ENV, CHILD_PID_FILE=str(pid_file)), timeout=10)
+    child = int(pid_file.read_text())
+    deadline = time.monotonic() + 2
+    while not gone(child) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert gone(child)
+
+
+def test_command_not_found_names_the_path_searched(tmp_path):
+    with pytest.raises(stdio.CommandNotFound, match="npx was not found on the server's PATH=%s" % tmp_path) as caught:
+        stdio.probe(["npx", "-y", "x"], dict(ENV, PATH=str(tmp_path)), timeout=10)
+    assert caught.value.phase == "spawn"
+    assert caught.value.partial == {"total_ms": None}
+
+
+def test_command_is_searched_on_the_servers_path_not_ours(tmp_path):
+    script = tmp_path / "my-server"
+    script.write_text("#!%s\nimport runpy, sys\nsys.argv[1:] = ['good']\nrunpy.run_path(%r, run_name='__main__')\n" % (sys.executable, SERVER))
+    script.chmod(0o755)
+    facts = stdio.probe(["my-server"], dict(ENV, PATH="/nonexistent:%s" % tmp_path), timeout=10)
+    assert facts["tools"] == ["echo", "env"]
+
+
+def test_relative_command_is_relative_to_cwd(tmp_path):
+    (tmp_path / "bin").mkdir()
+    script = tmp_path / "bin" / "srv"
+    script.write_text("#!%s\nimport runpy, sys\nsys.argv[1:] = ['good']\nrunpy.run_path(%r, run_name='__main__')\n" % (sys.executable, SERVER))
+    script.chmod(0o755)
+    assert stdio.probe(["bin/srv"], ENV, cwd=str(tmp_path), timeout=10)["tools"] == ["echo", "env"]
+    with pytest.raises(stdio.CommandNotFound, match="does not exist"):
+        stdio.probe(["bin/srv"], ENV, cwd=str(tmp_path / "bin"), timeout=10)
+
+
+def test_not_executable(tmp_path):
+    script = tmp_path / "server.js"
+    script.write_text("console.log(1)\n")
+    script.chmod(stat.S_IRUSR | stat.S_IWUSR)
+    with pytest.raises(stdio.NotExecutable, match="server.js is not executable"):
+        stdio.probe([str(script)], ENV, timeout=10)
+
+
+def test_missing_interpreter_on_the_shebang_line(tmp_path):
+    script = tmp_path / "server"
+    script.write_text("#!/nonexistent/node\n")
+    script.chmod(0o755)
+    with pytest.raises(stdio.CommandNotFound, match="the interpreter on its #! line"):
+        stdio.probe([str(script)], ENV, timeout=10)
+
+
+def test_missing_working_directory(tmp_path):
+    with pytest.raises(stdio.SpawnError, match="working directory .*/nope does not exist"):
+        stdio.probe(argv("good"), ENV, cwd=str(tmp_path / "nope"), timeout=10)
+
+
+def test_merge_environment_layers_and_removes():
+    base = {"HOME": "/home/a", "PATH": "/usr/bin", "DROP": "x"}
+    merged = stdio.merge_environment(base, {"A": "file", "B": "file"}, {"B": "entry", "DROP": None, "N": 3})
+    assert merged == {"HOME": "/home/a", "PATH": "/usr/bin", "A": "file", "B": "entry", "N": "3"}
+    assert stdio.merge_environment(base, None, {"PATH": "/opt/bin"})["PATH"] == "/opt/bin"
+    assert stdio.merge_environment(base, None, {"PATH": "/opt/bin"}, append_path=True)["PATH"] == "/usr/bin:/opt/bin"
