@@ -109,6 +109,10 @@ constraints: ## regenerate tests/constraints.txt from a fresh install of the req
 	@{ sed -n '1,2p' tests/constraints.txt; $(BUILD)/constraints-venv/bin/pip freeze | grep -v '^pip=='; } > tests/constraints.txt.new
 	@mv tests/constraints.txt.new tests/constraints.txt
 
+.PHONY: docs
+docs: venv ## regenerate the role variable tables in README.md from the argument specs
+	@$(BIN)/python docs/role_variables.py
+
 .PHONY: clean
 clean: ## remove build output (keeps .venv and images)
 	rm -rf $(BUILD) tests/output

@@ -19,7 +19,7 @@ import re
 
 _LINE = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*(.*?)\s*$")
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "\\": "\\", '"': '"'}
-_PLAIN = re.compile(r"^[A-Za-z0-9_./:@%+,=-]*$")
+_PLAIN = re.compile(r"[A-Za-z0-9_./:@%+,=-]*\Z")
 
 
 class EnvFileError(ValueError):
@@ -65,7 +65,9 @@ def _value(raw, lineno):
 def parse(text):
     """Parse env file text into an ordered dict of names to values."""
     result = {}
-    for lineno, line in enumerate(text.splitlines(), 1):
+    # Split on LF only, as dotenv readers do: a form feed or U+2028 inside a value is not a line break.
+    for lineno, line in enumerate(text.split("\n"), 1):
+        line = line[:-1] if line.endswith("\r") else line
         stripped = line.strip()
         if not stripped or stripped.startswith("#"):
             continue

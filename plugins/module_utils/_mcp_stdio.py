@@ -434,8 +434,8 @@ class StdioServer:
 def probe(argv, env, cwd=None, timeout=30.0, call=None, run_as=None):
     """Start the server, initialize, list all tools, optionally call one, shut it down.
 
-    Returns a dict (server_info, protocol_version, capabilities, tools, ready_ms, total_ms,
-    stderr, and call_result when ``call`` = {"tool", "arguments"} is given). Raises McpError
+    Returns a dict (server_info, protocol_version, tools, ready_ms, total_ms, stderr, and
+    call_result when ``call`` = {"tool", "arguments"} is given). Raises McpError
     with ``partial`` and ``stderr`` filled in.
     """
     facts = {}
@@ -443,22 +443,16 @@ def probe(argv, env, cwd=None, timeout=30.0, call=None, run_as=None):
     try:
         with server:
             init = server.initialize()
-            capabilities = init.get("capabilities") or {}
-            facts.update(
-                server_info=init.get("serverInfo") or {},
-                protocol_version=init.get("protocolVersion"),
-                capabilities=capabilities,
-                ready_ms=server.ready_ms,
-            )
-            # A server that does not declare tools is not asked for them (the spec forbids it).
-            facts["tools"] = [tool.get("name") for tool in server.list_tools()] if "tools" in capabilities else []
+            facts.update(server_info=init.get("serverInfo") or {}, protocol_version=init.get("protocolVersion"), ready_ms=server.ready_ms)
+            # A server that does not declare tools is not asked for them (the spec says so).
+            facts["tools"] = [tool.get("name") for tool in server.list_tools()] if "tools" in (init.get("capabilities") or {}) else []
             if call:
                 facts["call_result"] = server.call_tool(call["tool"], call.get("arguments"))
     except McpError as exc:
         if isinstance(exc, ToolError):
             facts["call_result"] = exc.result
         exc.partial = dict(facts, total_ms=server.total_ms)
-        exc.stderr = server.stderr_tail() if server.started else []
+        exc.stderr = server.stderr_tail()
         raise
     facts.update(total_ms=server.total_ms, stderr=server.stderr_tail())
     return facts

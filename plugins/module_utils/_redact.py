@@ -21,8 +21,8 @@ import json
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._jsonc import Document, JsoncError
 
 MASK = "********"
-# Shown on the after side of a diff where a masked value differs from the before side, so that
-# a rotated token is visible as a change without showing either token.
+# Shown on the after side of a diff where a masked value replaces a different one, so that a
+# rotated token is visible as a change without showing either token.
 CHANGED_MASK = "******** (changed)"
 # Shorter values (``"1"``, ``"true"``) are masked where they are secrets but not searched for
 # elsewhere in a text, where they would mangle unrelated words.
@@ -120,8 +120,8 @@ def redact_file_texts(before, after, grammar, key_path, secret_keys, secrets=())
                     old_values[path] = value
                     mask = MASK
                 else:
-                    same = path in old_values and old_values[path] == value
-                    mask = MASK if same else CHANGED_MASK
+                    changed = path in old_values and old_values[path] != value
+                    mask = CHANGED_MASK if changed else MASK
                 document.set(path, mask)
     texts = []
     for text, document in zip((before, after), documents):

@@ -140,7 +140,7 @@ class SentryHandler(DoubleHandler):
 
     def _token_entry(self):
         """(entry, problem): problem is None, "none" (no credentials) or "invalid"."""
-        scheme, _, token = self.headers.get("Authorization", "").partition(" ")
+        scheme, token = self.headers.get("Authorization", "").partition(" ")[::2]
         if scheme.lower() != "bearer" or not token.strip():
             return None, "none"
         entry = self.server.source.get().get(token.strip())

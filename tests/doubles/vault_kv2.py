@@ -72,7 +72,7 @@ class VaultHandler(DoubleHandler):
         """(token, entry) for the request's credentials, entry None when unknown."""
         token = self.headers.get("X-Vault-Token", "").strip()
         if not token:
-            scheme, _, value = self.headers.get("Authorization", "").partition(" ")
+            scheme, value = self.headers.get("Authorization", "").partition(" ")[::2]
             token = value.strip() if scheme.lower() == "bearer" else ""
         entry = self.server.source.get()["tokens"].get(token) if token else None
         if token:

@@ -1,4 +1,4 @@
-"""The Sentry API double answers like Sentry (see docs reference sentry-mcp-server.md)."""
+"""The Sentry API double answers like Sentry (tests/doubles/README.md lists the contract)."""
 
 import json
 import os
@@ -57,7 +57,7 @@ def test_index_answers_200_with_null_auth_for_a_bad_or_missing_token(sentry, htt
 
 
 def test_index_shows_scopes_and_user_for_a_good_token(sentry, http):
-    status, _, body = http(sentry.url + "/api/0/", bearer(ALICE))
+    status, body = http(sentry.url + "/api/0/", bearer(ALICE))[::2]
     assert status == 200
     assert body["version"] == "0"
     assert body["auth"] == {"scopes": ALL_SCOPES}
@@ -84,7 +84,7 @@ def test_authenticated_routes_answer_401(sentry, http, path, headers, detail):
 
 
 def test_organizations_list_the_tokens_orgs(sentry, http):
-    status, _, body = http(sentry.url + "/api/0/organizations/?per_page=26", bearer(ALICE))
+    status, body = http(sentry.url + "/api/0/organizations/?per_page=26", bearer(ALICE))[::2]
     assert status == 200
     assert [(org["id"], org["slug"], org["name"]) for org in body] == [("1", "acme", "Acme"), ("2", "umbrella", "Umbrella Corp")]
     # Self-hosted shape: an organization URL on the host asked, no region.
@@ -116,7 +116,7 @@ def test_missing_scopes_are_403(sentry, http):
 
 
 def test_projects_of_an_org(sentry, http):
-    status, _, body = http(sentry.url + "/api/0/organizations/acme/projects/?per_page=26", bearer(ALICE))
+    status, body = http(sentry.url + "/api/0/organizations/acme/projects/?per_page=26", bearer(ALICE))[::2]
     assert status == 200
     assert [(p["id"], p["slug"], p["name"], p["platform"]) for p in body] == [
         ("11", "web", "Web", "python"), ("12", "api", "API", "node")]
@@ -127,7 +127,7 @@ def test_projects_of_an_org(sentry, http):
 
 def test_other_routes_are_404_and_writes_405(sentry, http):
     assert http(sentry.url + "/api/0/organizations/acme/issues/", bearer(ALICE))[::2] == (404, None)
-    status, _, body = http(sentry.url + "/api/0/auth", bearer(ALICE))
+    status, body = http(sentry.url + "/api/0/auth", bearer(ALICE))[::2]
     assert status == 404 and "did you forget a trailing slash" in body
     assert http(sentry.url + "/api/0/organizations/", bearer(ALICE), method="POST")[::2] == (
         405, {"detail": 'Method "POST" not allowed.'})
@@ -149,12 +149,13 @@ def test_request_log_names_users_never_tokens(sentry, http):
     http(sentry.url + "/api/0/auth/", bearer(ALICE))
     http(sentry.url + "/api/0/?x=1", bearer(UNKNOWN))
     http(sentry.url + "/api/0/auth/", bearer(CAROL))
-    status, _, log = http(sentry.url + "/_double/requests")
+    status, log = http(sentry.url + "/_double/requests")[::2]
     assert status == 200
     assert [(e["path"], e["query"], e["status"], e["auth"]) for e in log] == [
         ("/api/0/auth/", "", 200, "user:alice"), ("/api/0/", "x=1", 200, "invalid"), ("/api/0/auth/", "", 401, "revoked")]
     for token in (ALICE, UNKNOWN, CAROL):
         assert token not in json.dumps(log)
+    assert http(sentry.url + "/_double/requests")[2] == log
 
 
 def test_malformed_tokens_are_refused():
@@ -189,7 +190,7 @@ def test_cli_reloads_on_sighup(start_double_cli, http, tmp_path):
     path = str(tmp_path / "tokens.json")
     with open(path, "w", encoding="utf-8") as handle:
         json.dump(tokens(), handle)
-    proc, url, _ = start_double_cli("sentry_api.py", ["--tokens", path])
+    proc, url = start_double_cli("sentry_api.py", ["--tokens", path])[:2]
     assert http(url + "/api/0/auth/", bearer(ALICE))[0] == 200
     # Same size, same inode, same mtime: only SIGHUP can make the double notice.
     stat = os.stat(path)

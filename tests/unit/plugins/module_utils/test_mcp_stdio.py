@@ -94,7 +94,7 @@ def test_crash_at_start_reports_exit_code_and_stderr():
     with pytest.raises(stdio.EarlyExit) as caught:
         stdio.probe(argv("crash"), ENV, timeout=10)
     assert caught.value.returncode == 3
-    assert caught.value.stderr == ["starting", "fatal: cannot start"]
+    assert caught.value.stderr == ["starting", "fatal: token - rejected"]
     assert str(caught.value) == "the server exited with code 3 during initialize"
     assert caught.value.details() == {"kind": "early_exit", "phase": "initialize", "exit_code": 3}
 

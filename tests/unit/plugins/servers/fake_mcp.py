@@ -5,13 +5,13 @@
 
 good           answers like a well-behaved server (2 tools; tool ``echo`` echoes its arguments)
 slow           sleeps 1 s before reading anything, then behaves like good
-crash          writes to stderr and exits 3 before reading anything
+crash          writes $FAKE_TOKEN to stderr and exits 3 before reading anything
 noisy          prints a banner on stdout before the first answer
 paginated      tools/list in three pages (cursors "p2", "p3")
 loop_cursor    tools/list always answers with the same cursor
 rpc_error      answers tools/list with a JSON-RPC error
 tool_error     tools/call answers isError with the text of the ``text`` argument
-env            tool ``env`` returns the environment, uid, gid and cwd it runs with
+env            tool ``env`` returns the environment, uid, gids, cwd and arguments it runs with
 silent         reads stdin forever and never answers
 old_protocol   negotiates 2024-11-05 and declares no tools capability
 server_ping    pings the client before answering initialize
@@ -61,7 +61,8 @@ def answer(request):
         if MODE == "tool_error":
             return {"content": [{"type": "text", "text": arguments.get("text", "")}], "isError": True}
         if params["name"] == "env":
-            facts = {"env": dict(os.environ), "uid": os.getuid(), "gid": os.getgid(), "groups": os.getgroups(), "cwd": os.getcwd()}
+            facts = {"env": dict(os.environ), "uid": os.getuid(), "gid": os.getgid(), "groups": os.getgroups(), "cwd": os.getcwd(),
+                     "argv": sys.argv[1:]}
             return {"content": [{"type": "text", "text": json.dumps(facts)}]}
         return {"content": [{"type": "text", "text": json.dumps(arguments)}]}
     raise LookupError
@@ -69,7 +70,7 @@ def answer(request):
 
 def main():
     if MODE == "crash":
-        sys.stderr.write("starting\nfatal: cannot start\n")
+        sys.stderr.write("starting\nfatal: token %s rejected\n" % os.environ.get("FAKE_TOKEN", "-"))
         sys.exit(3)
     if MODE == "slow":
         time.sleep(1.0)

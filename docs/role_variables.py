@@ -1,0 +1,98 @@
+#!/usr/bin/env python3
+"""Render each role's variable table in README.md from its meta/argument_specs.yml.
+
+The argument specs are the source of truth. README.md holds one generated block per role:
+
+    <!-- role-variables: nodejs -->
+    ...table...
+    <!-- /role-variables: nodejs -->
+
+`python docs/role_variables.py` rewrites those blocks; `--check` exits 1 when README.md
+differs from what the specs say (the unit tests run the check).
+"""
+
+import argparse
+import json
+import os
+import re
+import sys
+
+import yaml
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+README = os.path.join(ROOT, "README.md")
+BLOCK = re.compile(r"(<!-- role-variables: (?P<role>[\w-]+) -->\n)(?P<body>.*?)(<!-- /role-variables: (?P=role) -->)", re.S)
+
+
+def load_spec(role):
+    with open(os.path.join(ROOT, "roles", role, "meta", "argument_specs.yml"), encoding="utf-8") as f:
+        return yaml.safe_load(f)["argument_specs"]["main"]["options"]
+
+
+def cell(text):
+    return str(text).replace("|", "\\|").replace("\n", " ").strip()
+
+
+def describe(option):
+    text = option.get("description", "")
+    if isinstance(text, list):
+        text = " ".join(text)
+    if option.get("choices"):
+        text += " Choices: " + ", ".join("`%s`" % c for c in option["choices"]) + "."
+    return cell(text)
+
+
+def type_of(option):
+    kind = option.get("type", "str")
+    if kind == "list" and option.get("elements"):
+        kind = "list of %s" % option["elements"]
+    return kind
+
+
+def default_of(option):
+    if option.get("required"):
+        return "*required*"
+    if "default" not in option:
+        return ""
+    return "`%s`" % cell(json.dumps(option["default"]))
+
+
+def rows(options, prefix=""):
+    for name, option in options.items():
+        full = prefix + name
+        yield "| `%s` | %s | %s | %s |" % (full, type_of(option), default_of(option), describe(option))
+        if option.get("options"):
+            sub = full + ("[]." if option.get("type") == "list" else ".")
+            yield from rows(option["options"], sub)
+
+
+def table(role):
+    lines = ["| variable | type | default | description |", "|---|---|---|---|"]
+    lines.extend(rows(load_spec(role)))
+    return "\n".join(lines) + "\n"
+
+
+def render(readme_text):
+    return BLOCK.sub(lambda m: m.group(1) + table(m.group("role")) + m.group(4), readme_text)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="fail when README.md is out of date")
+    args = parser.parse_args()
+    with open(README, encoding="utf-8") as f:
+        current = f.read()
+    wanted = render(current)
+    if args.check:
+        if wanted != current:
+            print("README.md role variable tables differ from meta/argument_specs.yml: run `make docs`", file=sys.stderr)
+            return 1
+        return 0
+    if wanted != current:
+        with open(README, "w", encoding="utf-8") as f:
+            f.write(wanted)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,489 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) mcpfleet maintainers
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: mcp_probe
+short_description: Prove that an MCP server starts and answers, the way a client would start it
+version_added: 0.1.0
+description:
+  - Starts one MCP server over stdio and speaks the Model Context Protocol with it:
+    C(initialize) (protocol version C(2025-11-25), accepting whatever version the server
+    negotiates), C(notifications/initialized), every page of C(tools/list) and, with O(call),
+    one C(tools/call). Then it closes the server's stdin and reaps it.
+  - With O(client) and O(name) the server is read from that client's configuration the way the
+    client reads it, through the same client profiles as M(mcpfleet.mcp.mcp_server): the file,
+    its grammar and key, the entry's C(command), C(args), C(env), C(envFile) and C(cwd), and the
+    placeholders that client expands (C(${env:X}) and C(${userHome}) for the VS Code family,
+    C(${X}) and C(${X:-default}) for Claude Code, Kiro and Copilot CLI, C($X) for Gemini CLI,
+    C({env:X}) and C({file:path}) for opencode, C(${env:X}) and C(${file:/path}) for Windsurf).
+  - Without O(client), O(command), O(args), O(env), O(env_file) and O(cwd) give the server directly.
+  - The server gets the environment an IDE gives it, not that of a login shell or of the
+    Ansible connection. C(HOME), C(USER), C(LOGNAME) and C(SHELL) of O(user), C(PATH) from
+    O(path_env), C(LANG=C.UTF-8), then O(client_env), then the env file, then the entry's
+    C(env) (or O(env)). It runs without a shell, in a process group of its own, as O(user).
+  - The whole probe, from spawn to reap, stays within O(timeout); on timeout the server's whole
+    process group is killed.
+  - Every value of the entry's C(env), of its env file, of O(env), of O(client_env) and every file
+    content a placeholder read is replaced by C(********) in the results, in error messages and
+    in the server's stderr.
+  - The module changes nothing. It probes in check mode too.
+author:
+  - mcpfleet maintainers
+extends_documentation_fragment:
+  - mcpfleet.mcp.client
+  - mcpfleet.mcp.client.ATTRIBUTES
+  - ansible.builtin.action_common_attributes
+attributes:
+  check_mode:
+    support: full
+    details:
+      - The probe only reads; it runs in check mode as well.
+  diff_mode:
+    support: none
+  idempotent:
+    support: full
+    details:
+      - The module never changes anything.
+  platform:
+    platforms: posix
+options:
+  client:
+    required: false
+  name:
+    required: false
+  user:
+    description:
+      - The account the server runs as and whose configuration is read. C(HOME), C(USER),
+        C(LOGNAME) and C(SHELL) of the server come from it, and C(~/) in paths is its home.
+      - When the module runs as root (O(user) given, no C(become_user)), the server runs as
+        O(user) with its groups. Otherwise the module must already run as O(user), for example
+        with C(become_user).
+      - Defaults to the user the module runs as.
+    type: str
+  command:
+    description:
+      - The server's executable, when the server is not read from a client's configuration.
+      - A name without C(/) is looked up on the server's C(PATH), never on the module's own.
+        C(~/) is the home of O(user).
+      - Mutually exclusive with O(client).
+    type: str
+  args:
+    description:
+      - Arguments of O(command).
+    type: list
+    elements: str
+    default: []
+  env:
+    description:
+      - Environment variables of the server, with O(command). A null value removes a variable.
+      - Treated as secrets.
+    type: dict
+  env_file:
+    description:
+      - A C(KEY=VALUE) file (the format of VS Code's C(envFile)) whose variables the server gets,
+        with O(command). Its values are treated as secrets.
+      - Relative to the server's working directory; C(~/) is the home of O(user).
+    type: str
+  cwd:
+    description:
+      - The server's working directory, with O(command). C(~/) is the home of O(user); a relative
+        path is relative to O(workspace) or the home of O(user).
+      - Defaults to O(workspace) when given, else the home of O(user).
+    type: str
+  client_env:
+    description:
+      - Variables of the client's own environment, for example what the service that runs
+        code-server sets. C(${env:X}) style placeholders read them and the server inherits them.
+      - Treated as secrets.
+    type: dict
+  path_env:
+    description:
+      - The C(PATH) the client gives the server. IDEs started by a service or a desktop session
+        do not read the user's shell profile, so tools installed under C(~/.nvm) or C(~/.local/bin)
+        are not on it.
+    type: str
+    default: /usr/local/bin:/usr/bin:/bin
+  timeout:
+    description:
+      - Seconds for the whole probe, from spawn to reap. Many clients give up on C(initialize)
+        after 30 to 60 seconds.
+    type: float
+    default: 30
+  call:
+    description:
+      - A tool to call after listing the tools. A result with C(isError) fails the task.
+    type: dict
+    suboptions:
+      tool:
+        description:
+          - The tool's name.
+        type: str
+        required: true
+      arguments:
+        description:
+          - The tool's arguments.
+        type: dict
+        default: {}
+  expect_tools:
+    description:
+      - Tool names the server must list; the task fails when one is missing.
+    type: list
+    elements: str
+    default: []
+notes:
+  - The probe speaks stdio only. An entry with an C(http) or C(sse) transport fails.
+  - C(${input:id}) placeholders (VS Code) need the editor's prompt and fail the probe; give such
+    values through C(envFile) or C(${env:X}) instead.
+  - For the VS Code family the entry is launched as VS Code's extension host does it. C(~) in
+    C(command), C(args) and C(cwd) is the user's home, an C(env) C(PATH) is appended to the
+    inherited one, and C(cwd) defaults to the workspace folder, else the home.
+  - Troubleshooting by RV(failure.kind)
+  - V(command_not_found) the command is not on the server's C(PATH) (O(path_env)). Use an absolute
+    command (for example the Node that the M(mcpfleet.mcp.nodejs) role installs) or extend
+    O(path_env) to what the client really has. C(nvm) and login-shell C(PATH) changes do not
+    reach an IDE.
+  - V(not_executable) the file lacks the execute bit for O(user), or lives on a C(noexec) mount.
+  - V(early_exit) the server exited before it answered. RV(stderr) shows its last lines. Exit
+    code 127 from a C(#!/usr/bin/env node) script means C(node) is not on the C(PATH). A Node too
+    old for the package's C(engines) usually fails with a syntax error. C(@sentry/mcp-server)
+    exits 1 without an access token, on an C(http://) host value and on unknown flags.
+  - V(protocol_error) the server printed something that is not JSON-RPC on stdout (a banner, a
+    log line, C(npx) install chatter); only the protocol may go to stdout.
+  - V(timeout) no answer within O(timeout). C(npx) without registry access hangs for minutes.
+    Pre-install a pinned version and start it directly.
+  - V(rpc_error) the server rejected a request. RV(failure.code) is the JSON-RPC error code.
+  - V(tool_error) the tool ran and reported an error. For Sentry, C(Authorization Expired)
+    means the token is wrong or revoked.
+  - V(missing_tools) the server answered but lacks tools of O(expect_tools) (a skill may be
+    disabled, or a different server is configured under this name).
+seealso:
+  - module: mcpfleet.mcp.mcp_server
+  - name: MCP lifecycle (initialization, shutdown over stdio)
+    description: The handshake and shutdown sequence the probe follows.
+    link: https://modelcontextprotocol.io/specification/2025-11-25/basic/lifecycle
+"""
+
+EXAMPLES = r"""
+- name: Prove that the Sentry server in alice's code-server answers with its tools
+  mcpfleet.mcp.mcp_probe:
+    client: code_server
+    user: alice
+    name: sentry
+    expect_tools: [find_organizations, execute_sentry_tool]
+  become: true
+  become_user: alice
+  register: probe
+
+- name: Report one line per host
+  ansible.builtin.debug:
+    msg: "{{ probe.server_info.name }} {{ probe.server_info.version }} answered in {{ probe.ready_ms }} ms with {{ probe.tools | length }} tools"
+
+- name: Check the token too (the server does not check it before the first tool call)
+  mcpfleet.mcp.mcp_probe:
+    client: claude_code
+    user: alice
+    name: sentry
+    call:
+      tool: execute_sentry_tool
+      arguments:
+        name: whoami
+        arguments: {}
+  become: true
+
+- name: Probe a server given directly, with a Node that is not on the default PATH
+  mcpfleet.mcp.mcp_probe:
+    command: /opt/node-22/bin/node
+    args:
+      - /opt/sentry-mcp/node_modules/@sentry/mcp-server/dist/index.js
+      - --host=sentry.example.com
+    env:
+      SENTRY_ACCESS_TOKEN: "{{ vault_sentry_token }}"
+    timeout: 20
+  no_log: false
+"""
+
+RETURN = r"""
+server_info:
+  description: The server's C(serverInfo) from C(initialize).
+  returned: when the server answered C(initialize)
+  type: dict
+  sample: {"name": "Sentry MCP", "version": "0.39.0"}
+protocol_version:
+  description: The protocol version the server negotiated.
+  returned: when the server answered C(initialize)
+  type: str
+  sample: "2025-11-25"
+tools:
+  description:
+    - Names of the server's tools, from every page of C(tools/list), in the server's order.
+    - Empty when the server does not declare the C(tools) capability (it is then not asked).
+  returned: when the server answered C(tools/list)
+  type: list
+  elements: str
+  sample: [find_organizations, find_projects, execute_sentry_tool]
+ready_ms:
+  description: Milliseconds from spawn to the answer to C(initialize).
+  returned: when the server answered C(initialize)
+  type: int
+  sample: 742
+total_ms:
+  description: Milliseconds from spawn to reaping the server.
+  returned: when the server was started
+  type: int
+  sample: 1130
+call_result:
+  description:
+    - The C(tools/call) result (C(content), and C(structuredContent) and C(isError) when the
+      server sends them), secrets redacted.
+  returned: when O(call) was given and the server answered it
+  type: dict
+  sample: {"content": [{"type": "text", "text": "You are authenticated as Alice (alice@example.com)"}]}
+stderr:
+  description: The last lines of the server's stderr, secrets redacted, each cut to 300 characters.
+  returned: when the server was started
+  type: list
+  elements: str
+  sample: ["Warning: No LLM API key found (OPENAI_API_KEY, ANTHROPIC_API_KEY, or OPENROUTER_API_KEY)."]
+launch:
+  description: How the server was started.
+  returned: always
+  type: dict
+  contains:
+    command:
+      description: The command as configured (its arguments are not returned, they may hold secrets).
+      type: str
+      sample: node
+    cwd:
+      description: The working directory.
+      type: str
+      sample: /home/alice
+    env_names:
+      description: Names of the server's environment variables (values are not returned).
+      type: list
+      elements: str
+      sample: [HOME, LANG, LOGNAME, PATH, SENTRY_ACCESS_TOKEN, SHELL, USER]
+    path:
+      description: The client configuration file the entry was read from.
+      type: str
+      returned: with O(client)
+      sample: /home/alice/.local/share/code-server/User/mcp.json
+failure:
+  description: Why the probe failed, for reports across a fleet.
+  returned: failure
+  type: dict
+  contains:
+    kind:
+      description:
+        - V(config) (the entry cannot be read or resolved), V(spawn_failed), V(command_not_found),
+          V(not_executable), V(early_exit), V(protocol_error), V(rpc_error), V(timeout),
+          V(tool_error) or V(missing_tools).
+      type: str
+      sample: early_exit
+    phase:
+      description: The step that failed, V(spawn), V(initialize), V(tools/list) or V(tools/call).
+      type: str
+      sample: initialize
+    exit_code:
+      description: The server's exit code (negative, the signal that killed it).
+      type: int
+      returned: for V(early_exit)
+      sample: 1
+    code:
+      description: The JSON-RPC error code.
+      type: int
+      returned: for V(rpc_error)
+      sample: -32601
+"""
+
+import os
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.mcpfleet.mcp.plugins.module_utils._clients import (
+    CLIENT_ARGUMENT_SPEC, ClientError, find_entry, get_profile, read_entry, resolve_from_params,
+)
+from ansible_collections.mcpfleet.mcp.plugins.module_utils._config_file import ConfigFileError, read_text
+from ansible_collections.mcpfleet.mcp.plugins.module_utils._envfile import EnvFileError, parse as parse_env_file
+from ansible_collections.mcpfleet.mcp.plugins.module_utils._jsonc import Document, JsoncError
+from ansible_collections.mcpfleet.mcp.plugins.module_utils._mcp_stdio import McpError, ide_environment, merge_environment, probe
+from ansible_collections.mcpfleet.mcp.plugins.module_utils._placeholders import Context, PlaceholderError, expand_all
+from ansible_collections.mcpfleet.mcp.plugins.module_utils._redact import redact_text, redact_value
+from ansible_collections.mcpfleet.mcp.plugins.module_utils._users import AccountError, expand_home, get_account
+
+DIRECT_OPTIONS = ("command", "args", "env", "env_file", "cwd")
+CLIENT_ONLY_OPTIONS = ("path", "key", "user_data_dir", "editor", "user_env")
+
+
+class ProbeSetupError(Exception):
+    """The server cannot be launched as configured (before anything is started)."""
+
+
+class Launch:
+    """Everything needed to start the server, and the secrets that must not leave the host."""
+
+    def __init__(self, account):
+        self.account = account
+        self.secrets = set()
+        self.path = None
+        self.argv = None
+        self.env = None
+        self.cwd = None
+        self.warnings = []
+
+    def add_secrets(self, values):
+        self.secrets.update(value for value in values if isinstance(value, str) and value)
+
+    def describe(self):
+        facts = {"command": self.argv[0] if self.argv else None, "cwd": self.cwd, "env_names": sorted(self.env or {})}
+        if self.path:
+            facts["path"] = self.path
+        return facts
+
+
+def _vscode_launcher(profile):
+    # The VS Code family keeps its file in the editor's own user-data dir, and VS Code's
+    # extension host launches it (untildify, PATH appended, cwd defaulting to the workspace).
+    return profile["editor"] is not None and not profile["runs_in_editor"]
+
+
+def _from_client(params, launch, client_env):
+    """The entry's spec with placeholders expanded, as the client would read it."""
+    profile = get_profile(params["client"], params["key"])
+    launch.path = resolve_from_params(profile, launch.account, params)
+    text = read_text(launch.path)
+    if text is None:
+        raise ProbeSetupError("%s does not exist: client %s has no configuration for %s" % (launch.path, params["client"], launch.account.name))
+    try:
+        entry = find_entry(profile, Document(text, grammar=profile["grammar"]), params["name"])
+    except JsoncError as exc:
+        raise ProbeSetupError("%s cannot be parsed the way %s parses it: %s" % (launch.path, profile["title"], exc))
+    if entry is None:
+        raise ProbeSetupError("%s has no server named %s under %s" % (launch.path, params["name"], ".".join(profile["key"])))
+    spec = read_entry(profile, entry)
+    extra = spec["extra"]
+    if extra.get("disabled") is True or extra.get("enabled") is False:
+        launch.warnings.append("server %s is disabled in %s: the client does not start it" % (params["name"], launch.path))
+    if spec["transport"] != "stdio":
+        raise ProbeSetupError("server %s in %s is not a stdio server (transport %s): the probe speaks stdio only"
+                              % (params["name"], launch.path, spec["transport"] or "unknown"))
+    workspace = expand_home(params["workspace"], launch.account) if params["workspace"] else None
+    context = Context(client_env, launch.account.home, workspace=workspace, config_dir=os.path.dirname(launch.path))
+    fields = expand_all(dict((field, spec[field]) for field in DIRECT_OPTIONS), profile["placeholders"], context)
+    launch.add_secrets(context.file_values)
+    launch.add_secrets(str(value) for value in (fields["env"] or {}).values() if value is not None)
+    vscode = _vscode_launcher(profile)
+    if vscode:
+        fields["command"] = expand_home(fields["command"], launch.account)
+        fields["args"] = [expand_home(str(arg), launch.account) for arg in fields["args"] or []]
+        fields["cwd"] = expand_home(fields["cwd"], launch.account) if fields["cwd"] else None
+    return fields, workspace, vscode
+
+
+def build_launch(params, account):
+    launch = Launch(account)
+    client_env = ide_environment(account, params["path_env"])
+    client_env.update((key, str(value)) for key, value in (params["client_env"] or {}).items() if value is not None)
+    launch.add_secrets(client_env[key] for key in params["client_env"] or {} if key in client_env)
+    if params["client"]:
+        fields, workspace, append_path = _from_client(params, launch, client_env)
+    else:
+        fields = dict((field, params[field]) for field in DIRECT_OPTIONS)
+        launch.add_secrets(str(value) for value in (fields["env"] or {}).values() if value is not None)
+        fields["command"] = expand_home(fields["command"], account)
+        fields["cwd"] = expand_home(fields["cwd"], account) if fields["cwd"] else None
+        workspace = expand_home(params["workspace"], account) if params["workspace"] else None
+        append_path = False
+    if not fields["command"]:
+        raise ProbeSetupError("the server entry has no command")
+    launch.cwd = os.path.join(workspace or account.home, fields["cwd"] or "")
+    launch.cwd = os.path.normpath(launch.cwd)
+    file_env = None
+    if fields["env_file"]:
+        env_file = os.path.join(launch.cwd, expand_home(fields["env_file"], account))
+        try:
+            with open(env_file, "rb") as handle:
+                file_env = parse_env_file(handle.read().decode("utf-8"))
+        except (OSError, UnicodeDecodeError, EnvFileError) as exc:
+            raise ProbeSetupError("env file %s cannot be read: %s" % (env_file, exc))
+        launch.add_secrets(file_env.values())
+    launch.env = merge_environment(client_env, file_env, fields["env"], append_path=append_path)
+    launch.argv = [fields["command"]] + [str(arg) for arg in fields["args"] or []]
+    return launch
+
+
+def run_as(account):
+    """(uid, gid, groups) to switch to, None to stay; only root can switch."""
+    if account.uid == os.geteuid():
+        return None
+    if os.geteuid() != 0:
+        raise ProbeSetupError("cannot start the server as %s: the module runs as uid %d; use become_user: %s, or become root"
+                              % (account.name, os.geteuid(), account.name))
+    return account.uid, account.gid, os.getgrouplist(account.name, account.gid)
+
+
+def main():
+    argument_spec = dict(CLIENT_ARGUMENT_SPEC)
+    argument_spec.update(
+        client=dict(CLIENT_ARGUMENT_SPEC["client"], required=False),
+        name=dict(CLIENT_ARGUMENT_SPEC["name"], required=False),
+        command=dict(type="str"),
+        args=dict(type="list", elements="str", default=[]),
+        env=dict(type="dict", no_log=True),
+        env_file=dict(type="str"),
+        cwd=dict(type="str"),
+        client_env=dict(type="dict", no_log=True),
+        path_env=dict(type="str", default="/usr/local/bin:/usr/bin:/bin"),
+        timeout=dict(type="float", default=30),
+        call=dict(type="dict", options=dict(tool=dict(type="str", required=True), arguments=dict(type="dict", default={}))),
+        expect_tools=dict(type="list", elements="str", default=[]),
+    )
+    module = AnsibleModule(
+        argument_spec=argument_spec,
+        required_one_of=[("client", "command")],
+        mutually_exclusive=[("client", option) for option in DIRECT_OPTIONS if option != "args"],
+        required_by={"client": "name"},
+        supports_check_mode=True,
+    )
+    params = module.params
+    if params["client"] and params["args"]:
+        module.fail_json(msg="args applies to command only; with client the arguments come from the entry")
+    if params["command"]:
+        misplaced = [option for option in CLIENT_ONLY_OPTIONS if params[option] is not None]
+        if misplaced:
+            module.fail_json(msg="%s applies to client only" % ", ".join(misplaced))
+    if params["timeout"] <= 0:
+        module.fail_json(msg="timeout must be positive")
+
+    result = dict(changed=False)
+    try:
+        account = get_account(params["user"])
+        launch = build_launch(params, account)
+        switch = run_as(account)
+    except (AccountError, ClientError, ConfigFileError, PlaceholderError, ProbeSetupError) as exc:
+        module.fail_json(msg=str(exc), failure={"kind": "config", "phase": "setup"}, **result)
+    result["launch"] = launch.describe()
+    for warning in launch.warnings:
+        module.warn(warning)
+
+    try:
+        facts = probe(launch.argv, launch.env, cwd=launch.cwd, timeout=params["timeout"], call=params["call"], run_as=switch)
+    except McpError as exc:
+        result.update(redact_value(dict((key, value) for key, value in exc.partial.items() if value is not None), launch.secrets))
+        result["stderr"] = redact_value(exc.stderr, launch.secrets)
+        module.fail_json(msg=redact_text(str(exc), launch.secrets), failure=exc.details(), **result)
+    result.update(redact_value(facts, launch.secrets))
+    missing = [tool for tool in params["expect_tools"] if tool not in facts["tools"]]
+    if missing:
+        module.fail_json(msg="the server answered but does not list the expected tools %s" % ", ".join(missing),
+                         failure={"kind": "missing_tools", "phase": "tools/list"}, **result)
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()

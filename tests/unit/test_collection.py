@@ -1,0 +1,50 @@
+"""Checks that keep the collection's metadata, docs and role specs from drifting apart."""
+
+import os
+import sys
+
+import pytest
+import yaml
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+sys.path.insert(0, os.path.join(ROOT, "docs"))
+
+import role_variables  # noqa: E402  (docs/role_variables.py)
+
+ROLES = sorted(d for d in os.listdir(os.path.join(ROOT, "roles")) if not d.startswith("."))
+MODULES = sorted(f[:-3] for f in os.listdir(os.path.join(ROOT, "plugins", "modules")) if f.endswith(".py") and not f.startswith("_"))
+
+
+def load(*parts):
+    with open(os.path.join(ROOT, *parts), encoding="utf-8") as f:
+        return yaml.safe_load(f)
+
+
+def test_every_module_is_in_the_action_group():
+    assert sorted(load("meta", "runtime.yml")["action_groups"]["mcp"]) == MODULES
+
+
+def test_execution_environment_installs_this_version():
+    version = load("galaxy.yml")["version"]
+    ee = load("execution-environment.yml")
+    tarball = "mcpfleet-mcp-%s.tar.gz" % version
+    assert any(f["src"].endswith(tarball) for f in ee["additional_build_files"])
+    assert any(c["name"].endswith(tarball) for c in ee["dependencies"]["galaxy"]["collections"])
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_readme_has_the_role_variable_table(role):
+    with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as f:
+        readme = f.read()
+    assert "<!-- role-variables: %s -->" % role in readme
+    assert role_variables.render(readme) == readme, "run `make docs`"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_role_defaults_match_argument_specs(role):
+    spec = role_variables.load_spec(role)
+    defaults = load("roles", role, "defaults", "main.yml") or {}
+    assert sorted(defaults) == sorted(name for name, option in spec.items() if "default" in option)
+    for name, value in defaults.items():
+        assert name.startswith(role + "_"), "role variables carry the role's name"
+        assert spec[name]["default"] == value, name
