@@ -66,7 +66,7 @@ sanity-tree: venv
 	@bash tests/setup/host-packages.sh shellcheck
 	@bash tests/setup/ansible-test-pip.sh
 	@rm -rf $(SANITY_ROOT) && mkdir -p $(SANITY_ROOT)
-	@git ls-files -co --exclude-standard | tar -cf - -T - | tar -xf - -C $(SANITY_ROOT)
+	@git ls-files -co --exclude-standard | while read -r f; do [ -e "$$f" ] && echo "$$f"; done | tar -cf - -T - | tar -xf - -C $(SANITY_ROOT)
 	@# A repository of its own: ansible-test lists the files to check with git.
 	@cd $(SANITY_ROOT) && git init -q && git add -A
 

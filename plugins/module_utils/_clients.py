@@ -495,13 +495,11 @@ def _companion(profile, name):
 
 
 def apply_entry(profile, document, name, entry):
-    """Make server ``name`` equal ``entry`` in ``document`` (and list it in the companion list)."""
+    """Make server ``name`` equal ``entry`` in ``document`` (and list it in the companion list).
+
+    Types are checked before the first edit, so a positioned error points into the file as read.
+    """
     current = find_entry(profile, document, name)
-    path = tuple(profile["key"]) + (name,)
-    if current is None:
-        document.set(path, entry)
-    else:
-        _sync(document, path, current, entry)
     key, item = _companion(profile, name)
     if key is not None:
         try:
@@ -510,15 +508,20 @@ def apply_entry(profile, document, name, entry):
             items = None
         if not isinstance(items, list) or item not in items:
             document.append(key, item)  # creates a missing list; any other type fails with its position
+    path = tuple(profile["key"]) + (name,)
+    if current is None:
+        document.set(path, entry)
+    else:
+        _sync(document, path, current, entry)
 
 
 def remove_entry(profile, document, name):
     """Remove server ``name`` (and its companion item) from ``document``."""
     find_entry(profile, document, name)  # wrong types fail here, with their position
-    document.delete(tuple(profile["key"]) + (name,))
     key, item = _companion(profile, name)
     if key is not None:
         document.remove_value(key, item)
+    document.delete(tuple(profile["key"]) + (name,))
 
 
 def new_file_data(profile):

@@ -21,17 +21,28 @@ BOM does not count.
 import copy
 import json
 import re
+from collections import deque
 from json.decoder import scanstring
 
 GRAMMARS = ("json", "jsonc", "json_comments")
 
 _BOM = "\ufeff"
 
-# One significant token after optional whitespace. Groups: 1 punctuation, 2 string start,
-# 3 word (number or literal, validated later), 4 comment start, 5 any other character.
-# No group matches at the end of the text.
-_TOKEN = re.compile(r'[ \t\r\n]*(?:([{}\[\]:,])|(")|([-+.\w]+)|(//[^\r\n]*|/\*)|(.)|\Z)', re.S)
-_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?\Z")
+# One significant token after optional whitespace; the group that matched says which kind
+# (none at the end of the text).
+# A word must not run on into more word characters: "01", "1.", "truex" and "NaN" fall through
+# to the error group. Strings with escapes are checked when they are decoded.
+_TOKEN = re.compile(r"""[ \t\r\n]*(?:
+    ([{}\[\]:,])                                              # 1 punctuation
+  | ("[^"\\\x00-\x1f]*(?:\\.[^"\\\x00-\x1f]*)*")              # 2 string
+  | (-?(?:0|[1-9][0-9]*))(?![-+.\w])                          # 3 integer
+  | (-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?)(?![-+.\w])  # 4 other number
+  | (true|false|null)(?![-+.\w])                              # 5 literal
+  | (//[^\r\n]*|/\*.*?\*/)                                    # 6 comment
+  | ([-+.\w]+|/\*|[^ \t\r\n])                                # 7 an error: bad word, open comment, other
+  | \Z                                                         # the end (after trailing whitespace)
+)""", re.S | re.X)
+_WORD = re.compile(r"[-+.\w]")
 _LITERALS = {"true": True, "false": False, "null": None}
 _COMMENT = re.compile(r"//[^\r\n]*|/\*.*?\*/", re.S)
 _BLANKS = re.compile(r"[ \t]*")
@@ -67,40 +78,32 @@ def _error(text, pos, message, cls=JsoncError):
 
 
 class _Node:
-    """A parsed value: its text span [start, end), its python value and, for a container, its items."""
+    """A parsed value and its place in the text.
 
-    __slots__ = ("start", "end", "value", "items")
+    ``start``, ``end``: the span of the value; ``value``: its python data; ``items``: the child
+    nodes of a container (None for a scalar). Inside a container, ``key`` is the member's key
+    (None in an array), ``head`` where the member starts (its key, or the value itself in an
+    array) and ``comma`` the offset of the comma after it, -1 if none.
+    """
 
-    def __init__(self, start, end, value, items=None):
+    __slots__ = ("start", "end", "value", "items", "key", "head", "comma")
+
+    def __init__(self, start, end, value, items=None, key=None, head=None):
         self.start = start
         self.end = end
         self.value = value
         self.items = items
-
-
-class _Item:
-    """A member of an object (``key`` set) or an element of an array (``key`` None).
-
-    ``start`` is where the key (or the element) starts; ``comma`` the offset of the comma that
-    follows it, -1 if none.
-    """
-
-    __slots__ = ("key", "start", "node", "comma")
-
-    def __init__(self, key, start, node):
         self.key = key
-        self.start = start
-        self.node = node
+        self.head = start if head is None else head
         self.comma = -1
 
 
 def _string(text, start):
-    """Decode the string token whose opening quote is at start; return (value, end)."""
+    """Decode the string whose opening quote is at start."""
     try:
-        return scanstring(text, start + 1, True)
-    except ValueError as exc:
-        pos = getattr(exc, "pos", start)
-        reason = getattr(exc, "msg", "")
+        return scanstring(text, start + 1, True)[0]
+    except json.JSONDecodeError as exc:
+        pos, reason = exc.pos, exc.msg
         if reason.startswith("Unterminated") or (reason.startswith("Invalid control") and text[pos] in "\r\n"):
             raise _error(text, start, "unterminated string") from None
         if reason.startswith("Invalid control"):
@@ -108,22 +111,25 @@ def _string(text, start):
         raise _error(text, max(text.rfind("\\", start, pos + 1), start), "invalid escape") from None
 
 
-def _word(text, start, end):
-    """Value of a bare word: true, false, null or a number in JSON syntax."""
-    word = text[start:end]
-    if word in _LITERALS:
-        return _LITERALS[word]
-    match = _NUMBER.match(word)
-    if match is None:
-        kind = "number" if word[0] in "-+.0123456789" else "literal"
-        shown = word if len(word) <= 30 else word[:27] + "..."
-        raise _error(text, start, "invalid %s '%s'" % (kind, shown))
-    if match.group(1) or match.group(2):
-        return float(word)
+def _integer(text, start, digits):
     try:
-        return int(word)
+        return int(digits)
     except ValueError:  # Python 3.11+ limits int() to 4300 digits
         raise _error(text, start, "number has too many digits") from None
+
+
+def _bad_token(text, start, token, allow_comments, expected):
+    """The error for a token of the error group; expected is the message for a misplaced word."""
+    if token == '"':
+        _string(text, start)  # raises the precise error of the broken string
+    if token == "/*":
+        return _error(text, start, "unterminated comment" if allow_comments else "comments are not allowed in strict JSON")
+    if not _WORD.match(token):
+        return _error(text, start, "unexpected character %r" % token)
+    if expected:
+        return _error(text, start, expected)
+    kind = "number" if token[0] in "-+.0123456789" else "literal"
+    return _error(text, start, "invalid %s '%s'" % (kind, token if len(token) <= 30 else token[:27] + "..."))
 
 
 def _expected(state, top):
@@ -147,84 +153,90 @@ def _parse(text, grammar):
     """
     allow_comments = grammar != "json"
     allow_trailing_comma = grammar == "jsonc"
-    match = _TOKEN.match
-    pos = 1 if text.startswith(_BOM) else 0
-    root = None
+    root = top = None  # top: the innermost open container
+    in_object = False
     stack = []
     state = _VALUE
     key = key_start = None
     previous = previous_start = None  # the last punctuation character and its offset
-    while True:
-        found = match(text, pos)
+    for found in _TOKEN.finditer(text, 1 if text.startswith(_BOM) else 0):
         kind = found.lastindex
-        top = stack[-1] if stack else None
         if kind is None:
-            if stack or (root is not None and state != _AFTER):
-                raise _error(text, len(text), "unexpected end of file: " + _expected(state, top))
-            return root
+            break
         start = found.start(kind)
-        pos = found.end()
-        if kind == 4:
+        char = text[start] if kind == 1 else None
+        if kind == 6:
             if not allow_comments:
                 raise _error(text, start, "comments are not allowed in strict JSON")
-            if text[start + 1] == "*":
-                pos = text.find("*/", start + 2) + 2
-                if pos < 2:
-                    raise _error(text, start, "unterminated comment")
             continue
-        if kind == 5:
-            raise _error(text, start, "unexpected character %r" % text[start])
-        char = text[start] if kind == 1 else None
-        if kind == 2 and state == _KEY:
-            key, pos = _string(text, start)
-            key_start = start
-            state = _COLON
-        elif state == _VALUE and char not in ("]", "}", ":", ","):
-            if kind == 2:
-                value, pos = _string(text, start)
-                node = _Node(start, pos, value)
+        if kind == 7:
+            raise _bad_token(text, start, found.group(7), allow_comments, state != _VALUE and _expected(state, top))
+        if state == _VALUE and char not in ("]", "}", ":", ","):
+            if not in_object:
+                key = key_start = None
+            if kind == 1:
+                node = _Node(start, -1, {} if char == "{" else [], [], key, key_start)
+            elif kind == 2:
+                node = _Node(start, found.end(), _string(text, start), None, key, key_start)
             elif kind == 3:
-                node = _Node(start, pos, _word(text, start, pos))
+                node = _Node(start, found.end(), _integer(text, start, found.group(3)), None, key, key_start)
+            elif kind == 4:
+                node = _Node(start, found.end(), float(found.group(4)), None, key, key_start)
             else:
-                node = _Node(start, -1, {} if char == "{" else [], [])
+                node = _Node(start, found.end(), _LITERALS[found.group(5)], None, key, key_start)
             if top is None:
                 root = node
-            elif isinstance(top.value, dict):
-                top.items.append(_Item(key, key_start, node))
+            elif in_object:
+                top.items.append(node)
                 top.value[key] = node.value
             else:
-                top.items.append(_Item(None, start, node))
+                top.items.append(node)
                 top.value.append(node.value)
-            if node.items is None:
-                state = _AFTER
-            else:
+            if kind == 1:
                 stack.append(node)
-                state = _KEY if char == "{" else _VALUE
-        elif char in ("}", "]") and top is not None and (char == "}") == isinstance(top.value, dict):
+                top = node
+                in_object = char == "{"
+                state = _KEY if in_object else _VALUE
+            else:
+                state = _AFTER
+        elif kind == 2 and state == _KEY:
+            key = _string(text, start)
+            key_start = start
+            state = _COLON
+        elif char == "," and state == _AFTER and top is not None:
+            top.items[-1].comma = start
+            state = _KEY if in_object else _VALUE
+        elif char == ":" and state == _COLON:
+            state = _VALUE
+        elif char in ("}", "]") and top is not None and (char == "}") == in_object:
             if previous == "," and state != _AFTER:
                 if not allow_trailing_comma:
                     raise _error(text, previous_start, "trailing comma is not allowed in this file's grammar")
             elif state != _AFTER and previous not in ("{", "["):
                 raise _error(text, start, _expected(state, top))
-            top.end = pos
+            top.end = start + 1
             stack.pop()
+            top = stack[-1] if stack else None
+            in_object = top is not None and isinstance(top.value, dict)
             state = _AFTER
-        elif char == ":" and state == _COLON:
-            state = _VALUE
-        elif char == "," and state == _AFTER and top is not None:
-            top.items[-1].comma = start
-            state = _KEY if isinstance(top.value, dict) else _VALUE
         else:
             raise _error(text, start, _expected(state, top))
         previous, previous_start = char, start
+    if stack or (root is not None and state != _AFTER):
+        raise _error(text, len(text), "unexpected end of file: " + _expected(state, top))
+    return root
 
 
-def _dump(value, indent=None, unit="  ", newline="\n"):
-    """JSON text of value: one line when indent is None, else multi-line starting at indent."""
+def _dump(value, indent=None, unit="  ", newline="\n", compact=False):
+    """JSON text of value: one line when indent is None, else multi-line starting at indent.
+
+    compact leaves out the spaces after ',' and ':'.
+    """
+    colon = ":" if compact else ": "
     if indent is None:
-        text = json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(", ", ": "))
+        text = json.dumps(value, ensure_ascii=False, allow_nan=False, separators=("," if compact else ", ", colon))
     else:
-        text = json.dumps(value, ensure_ascii=False, allow_nan=False, indent=unit, separators=(",", ": "))
+        text = json.dumps(value, ensure_ascii=False, allow_nan=False, indent=unit, separators=(",", colon))
         text = text.replace("\n", newline + indent)
     # A lone surrogate (valid in JSON as an escape) cannot be encoded to UTF-8: keep it escaped.
     return _LONE_SURROGATE.sub(lambda match: "\\u%04x" % ord(match.group()), text)
@@ -350,16 +362,17 @@ class Document:
         if self._indent is not None:
             return self._indent
         text = self._text
-        queue = [self._root] if self._root is not None and self._root.items else []
-        for node in queue:  # grows while iterating: a breadth-first walk
+        queue = deque([self._root] if self._root is not None and self._root.items else [])
+        while queue:
+            node = queue.popleft()
             outer = _line_indent(text, node.start)
             for item in node.items:
-                if _starts_line(text, item.start):
-                    inner = _line_indent(text, item.start)
+                if _starts_line(text, item.head):
+                    inner = _line_indent(text, item.head)
                     if len(inner) > len(outer) and inner.startswith(outer):
                         return inner[len(outer):]
-                if item.node.items:
-                    queue.append(item.node)
+                if item.items:
+                    queue.append(item)
         return "  "
 
     def _splice(self, edits):
@@ -389,7 +402,7 @@ class Document:
                 raise self._type_error(keys[:depth], node, "an object")
             for item in reversed(node.items):
                 if item.key == key:
-                    chain.append(item.node)
+                    chain.append(item)
                     break
             else:
                 break
@@ -407,6 +420,18 @@ class Document:
                 flat = self._text.find("\n", node.start, node.end) < 0
                 one_line = flat and (bool(node.items) or one_line)
         return one_line
+
+    def _compact(self, chain):
+        """Whether new text leaves out the spaces after ',' and ':', as the nearest container does."""
+        text = self._text
+        for node in reversed(chain):
+            items = node.items or ()
+            if isinstance(node.value, dict) and items:
+                key_end = scanstring(text, items[-1].head + 1)[1]
+                return text[key_end:items[-1].start] == ":"
+            if len(items) > 1:
+                return items[-2].comma + 1 == items[-1].start
+        return False
 
     def _find(self, path):
         """(keys, chain) for path; chain is None when the document is empty."""
@@ -436,8 +461,7 @@ class Document:
         keys, chain = self._find(path)
         if not keys or chain is None or len(chain) <= len(keys):
             raise KeyError(keys)
-        item = [item for item in chain[-2].items if item.node is chain[-1]][0]
-        return item.start, item.node.end
+        return chain[-1].head, chain[-1].end
 
     def set(self, path, value):
         """Set the value at path, creating missing objects on the way; True if the text changed."""
@@ -450,10 +474,10 @@ class Document:
             if json_equal(node.value, value):
                 return False
             indent = None if self._one_line(chain) else _line_indent(self._text, node.start)
-            self._splice([(node.start, node.end, _dump(value, indent, self.indent, self.newline))])
+            new = _dump(value, indent, self.indent, self.newline, self._compact(chain[:-1]))
+            self._splice([(node.start, node.end, new)])
             return True
-        key = keys[len(chain) - 1]
-        self._insert(chain, json.dumps(key, ensure_ascii=False) + ": ", _nest(keys[len(chain):], value))
+        self._insert(chain, keys[len(chain) - 1], _nest(keys[len(chain):], value))
         return True
 
     def _set_empty(self, value):
@@ -465,11 +489,14 @@ class Document:
         else:  # only comments: keep them above the new value
             self._splice([(len(text), len(text), new if body.endswith("\n") else self.newline + new)])
 
-    def _insert(self, chain, prefix, value):
-        """Add prefix + value as the last item of the container at the end of chain."""
+    def _insert(self, chain, key, value):
+        """Add value (under key for an object, None for an array) as the last item of the container
+        at the end of chain."""
         text = self._text
         node = chain[-1]
         newline = self.newline
+        compact = self._compact(chain)
+        prefix = "" if key is None else json.dumps(key, ensure_ascii=False) + (":" if compact else ": ")
         edits = []
         trailing = ""
         if node.items:
@@ -478,11 +505,11 @@ class Document:
                 trailing = ","
                 pos = last.comma + 1
             else:
-                edits.append((last.node.end, last.node.end, ","))
-                pos = last.node.end
+                edits.append((last.end, last.end, ","))
+                pos = last.end
             # Keep comments that end the last item's line on that line.
             pos = _SAME_LINE_COMMENTS.match(text, pos).end()
-            indents = [_line_indent(text, item.start) for item in node.items if _starts_line(text, item.start)]
+            indents = [_line_indent(text, item.head) for item in node.items if _starts_line(text, item.head)]
             indent = indents[-1] if indents else None
         else:
             pos = node.start + 1
@@ -491,20 +518,18 @@ class Document:
                 pos = comment.end()
                 indent = _line_indent(text, comment.start()) if _starts_line(text, comment.start()) else None
         if self._one_line(chain):
-            lead = " " if node.items or pos > node.start + 1 else ""
-            edits.append((pos, pos, lead + prefix + _dump(value) + trailing))
+            lead = "" if compact or pos == node.start + 1 else " "
+            edits.append((pos, pos, lead + prefix + _dump(value, compact=compact) + trailing))
         else:
             if indent is None:
                 indent = _line_indent(text, node.start) + self.indent
-            new = newline + indent + prefix + _dump(value, indent, self.indent, newline) + trailing
-            end = pos
-            if not node.items:
-                end = _BLANKS.match(text, pos).end()
-                if _newline_at(text, end):
-                    end = pos
-                else:  # the closing bracket is on this line: move it to the next one
-                    new += newline + _line_indent(text, node.start)
-            edits.append((pos, end, new))
+            new = newline + indent + prefix + _dump(value, indent, self.indent, newline, compact) + trailing
+            blanks_end = _BLANKS.match(text, pos).end()
+            if not node.items and not _newline_at(text, blanks_end):
+                # The closing bracket is on this line: it moves to the next one.
+                pos = blanks_end
+                new += newline + _line_indent(text, node.start)
+            edits.append((pos, pos, new))
         self._splice(edits)
 
     def delete(self, path):
@@ -515,8 +540,7 @@ class Document:
         removed = False
         while chain is not None and len(chain) > len(keys):
             parent = chain[-2]
-            index = max(i for i, item in enumerate(parent.items) if item.node is chain[-1])
-            self._remove(parent, index)
+            self._remove(parent, parent.items.index(chain[-1]))
             removed = True
             chain = self._chain(keys)
         return removed
@@ -525,7 +549,7 @@ class Document:
         """Remove item index of a container with its comma, its line(s) if it has them to itself."""
         text = self._text
         item = node.items[index]
-        start, end = item.start, item.node.end
+        start, end = item.head, item.end
         edits = []
         if item.comma >= 0:
             if _is_whitespace(text, end, item.comma):
@@ -556,7 +580,7 @@ class Document:
             return self.set(keys, [value])
         if not isinstance(chain[-1].value, list):
             raise self._type_error(keys, chain[-1], "an array")
-        self._insert(chain, "", value)
+        self._insert(chain, None, value)
         return True
 
     def remove_value(self, path, value):
@@ -567,7 +591,7 @@ class Document:
             node = chain[-1]
             if not isinstance(node.value, list):
                 raise self._type_error(keys, node, "an array")
-            found = [i for i, item in enumerate(node.items) if json_equal(item.node.value, value)]
+            found = [i for i, item in enumerate(node.items) if json_equal(item.value, value)]
             if not found:
                 break
             self._remove(node, found[-1])

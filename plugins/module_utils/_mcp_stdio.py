@@ -152,18 +152,20 @@ def find_command(command, path, cwd):
 def merge_environment(base, file_env, entry_env, append_path=False):
     """The server's environment: ``base``, then the env file, then the entry's ``env``.
 
-    A None value removes the variable. With ``append_path`` (VS Code's launcher) an entry's PATH is
-    appended to the inherited one instead of replacing it.
+    A None value removes the variable; numbers and booleans become their JSON text, as in the
+    JavaScript clients. With ``append_path`` (VS Code's launcher) an entry's PATH is appended to
+    the inherited one instead of replacing it.
     """
     env = dict(base)
     env.update(file_env or {})
     for key, value in (entry_env or {}).items():
         if value is None:
             env.pop(key, None)
-        elif append_path and key.upper() == "PATH" and env.get(key):
-            env[key] = "%s%s%s" % (env[key], os.pathsep, value)
-        else:
-            env[key] = str(value)
+            continue
+        value = value if isinstance(value, str) else json.dumps(value)
+        if append_path and key.upper() == "PATH" and env.get(key):
+            value = "%s%s%s" % (env[key], os.pathsep, value)
+        env[key] = value
     return env
 
 
@@ -220,7 +222,8 @@ class StdioServer:
             kwargs.update(user=self.run_as[0], group=self.run_as[1], extra_groups=self.run_as[2])
         self.started = time.monotonic()
         try:
-            self._proc = subprocess.Popen(
+            # run_command cannot hold a conversation on stdin/stdout under a deadline.
+            self._proc = subprocess.Popen(  # pylint: disable=ansible-bad-function
                 self.argv, executable=executable, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE, env=self.env, cwd=self.cwd or None, close_fds=True,
                 start_new_session=True, bufsize=0, **kwargs)

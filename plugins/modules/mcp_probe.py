@@ -13,12 +13,12 @@ module: mcp_probe
 short_description: Prove that an MCP server starts and answers, the way a client would start it
 version_added: 0.1.0
 description:
-  - Starts one MCP server over stdio and speaks the Model Context Protocol with it:
+  - Starts one MCP server over stdio and speaks the Model Context Protocol with it,
     C(initialize) (protocol version C(2025-11-25), accepting whatever version the server
     negotiates), C(notifications/initialized), every page of C(tools/list) and, with O(call),
     one C(tools/call). Then it closes the server's stdin and reaps it.
   - With O(client) and O(name) the server is read from that client's configuration the way the
-    client reads it, through the same client profiles as M(mcpfleet.mcp.mcp_server): the file,
+    client reads it, through the same client profiles as M(mcpfleet.mcp.mcp_server). That covers the file,
     its grammar and key, the entry's C(command), C(args), C(env), C(envFile) and C(cwd), and the
     placeholders that client expands (C(${env:X}) and C(${userHome}) for the VS Code family,
     C(${X}) and C(${X:-default}) for Claude Code, Kiro and Copilot CLI, C($X) for Gemini CLI,
@@ -27,7 +27,8 @@ description:
   - The server gets the environment an IDE gives it, not that of a login shell or of the
     Ansible connection. C(HOME), C(USER), C(LOGNAME) and C(SHELL) of O(user), C(PATH) from
     O(path_env), C(LANG=C.UTF-8), then O(client_env), then the env file, then the entry's
-    C(env) (or O(env)). It runs without a shell, in a process group of its own, as O(user).
+    C(env) (O(env) without O(client)). It runs without a shell, in a process group of its own,
+    as O(user).
   - The whole probe, from spawn to reap, stays within O(timeout); on timeout the server's whole
     process group is killed.
   - Every value of the entry's C(env), of its env file, of O(env), of O(client_env) and every file
@@ -35,7 +36,7 @@ description:
     in the server's stderr.
   - The module changes nothing. It probes in check mode too.
 author:
-  - mcpfleet maintainers
+  - mcpfleet maintainers (@mcpfleet)
 extends_documentation_fragment:
   - mcpfleet.mcp.client
   - mcpfleet.mcp.client.ATTRIBUTES
@@ -66,6 +67,17 @@ options:
         O(user) with its groups. Otherwise the module must already run as O(user), for example
         with C(become_user).
       - Defaults to the user the module runs as.
+    type: str
+  scope:
+    description:
+      - V(user) reads the entry from the user's own file, V(workspace) from the file inside the
+        project folder O(workspace).
+  workspace:
+    description:
+      - The project folder, absolute or starting with C(~/). With O(scope=workspace) the entry is
+        read from the workspace's file.
+      - C(${workspaceFolder}) placeholders resolve to it, and the server starts in it unless the
+        entry or O(cwd) says otherwise.
     type: str
   command:
     description:
@@ -144,25 +156,30 @@ notes:
   - For the VS Code family the entry is launched as VS Code's extension host does it. C(~) in
     C(command), C(args) and C(cwd) is the user's home, an C(env) C(PATH) is appended to the
     inherited one, and C(cwd) defaults to the workspace folder, else the home.
-  - Troubleshooting by RV(failure.kind)
-  - V(command_not_found) the command is not on the server's C(PATH) (O(path_env)). Use an absolute
-    command (for example the Node that the M(mcpfleet.mcp.nodejs) role installs) or extend
-    O(path_env) to what the client really has. C(nvm) and login-shell C(PATH) changes do not
-    reach an IDE.
-  - V(not_executable) the file lacks the execute bit for O(user), or lives on a C(noexec) mount.
-  - V(early_exit) the server exited before it answered. RV(stderr) shows its last lines. Exit
-    code 127 from a C(#!/usr/bin/env node) script means C(node) is not on the C(PATH). A Node too
-    old for the package's C(engines) usually fails with a syntax error. C(@sentry/mcp-server)
-    exits 1 without an access token, on an C(http://) host value and on unknown flags.
-  - V(protocol_error) the server printed something that is not JSON-RPC on stdout (a banner, a
-    log line, C(npx) install chatter); only the protocol may go to stdout.
-  - V(timeout) no answer within O(timeout). C(npx) without registry access hangs for minutes.
-    Pre-install a pinned version and start it directly.
-  - V(rpc_error) the server rejected a request. RV(failure.code) is the JSON-RPC error code.
-  - V(tool_error) the tool ran and reported an error. For Sentry, C(Authorization Expired)
+  - What to do about each RV(failure.kind) follows.
+  - V(config) means the entry cannot be read or resolved (file, server name, transport, a
+    placeholder, the env file, or O(user) versus the user the module runs as); the message says
+    which.
+  - V(command_not_found) means the command is not on the server's C(PATH) (O(path_env)). Use an
+    absolute command (for example the Node that the C(mcpfleet.mcp.nodejs) role installs) or
+    set O(path_env) to what the client really has. C(nvm) and login-shell C(PATH) changes do
+    not reach an IDE.
+  - V(not_executable) means the file lacks the execute bit for O(user), or lives on a
+    C(noexec) mount.
+  - V(early_exit) means the server exited before it answered; RV(stderr) shows its last lines.
+    Exit code 127 from a C(#!/usr/bin/env node) script means C(node) is not on the C(PATH). A
+    Node too old for the package's C(engines) usually fails with a syntax error.
+    C(@sentry/mcp-server) exits 1 without an access token, with an C(http://) host value and
+    with unknown flags.
+  - V(protocol_error) means the server wrote something that is not JSON-RPC to stdout (a
+    banner, a log line, C(npx) install output). Only the protocol may go to stdout.
+  - V(timeout) means no answer within O(timeout). C(npx) without registry access hangs for
+    minutes; pre-install a pinned version and start it directly.
+  - V(rpc_error) means the server rejected a request; RV(failure.code) is the JSON-RPC error code.
+  - V(tool_error) means the tool ran and reported an error. For Sentry, C(Authorization Expired)
     means the token is wrong or revoked.
-  - V(missing_tools) the server answered but lacks tools of O(expect_tools) (a skill may be
-    disabled, or a different server is configured under this name).
+  - V(missing_tools) means the server answered without some tools of O(expect_tools) (a skill
+    may be disabled, or another server is configured under this name).
 seealso:
   - module: mcpfleet.mcp.mcp_server
   - name: MCP lifecycle (initialization, shutdown over stdio)
@@ -206,7 +223,6 @@ EXAMPLES = r"""
     env:
       SENTRY_ACCESS_TOKEN: "{{ vault_sentry_token }}"
     timeout: 20
-  no_log: false
 """
 
 RETURN = r"""
@@ -246,14 +262,15 @@ call_result:
   type: dict
   sample: {"content": [{"type": "text", "text": "You are authenticated as Alice (alice@example.com)"}]}
 stderr:
-  description: The last lines of the server's stderr, secrets redacted, each cut to 300 characters.
+  description:
+    - The last 20 lines of the server's stderr, secrets redacted, each cut to 300 characters.
+      Ansible adds them as a list in C(stderr_lines).
   returned: when the server was started
-  type: list
-  elements: str
-  sample: ["Warning: No LLM API key found (OPENAI_API_KEY, ANTHROPIC_API_KEY, or OPENROUTER_API_KEY)."]
+  type: str
+  sample: "Warning: No LLM API key found (OPENAI_API_KEY, ANTHROPIC_API_KEY, or OPENROUTER_API_KEY)."
 launch:
   description: How the server was started.
-  returned: always
+  returned: when the entry could be resolved
   type: dict
   contains:
     command:
@@ -287,7 +304,7 @@ failure:
       type: str
       sample: early_exit
     phase:
-      description: The step that failed, V(spawn), V(initialize), V(tools/list) or V(tools/call).
+      description: The step that failed, V(setup) (reading the entry), V(spawn), V(initialize), V(tools/list) or V(tools/call).
       type: str
       sample: initialize
     exit_code:
@@ -340,7 +357,7 @@ class Launch:
         self.secrets.update(value for value in values if isinstance(value, str) and value)
 
     def describe(self):
-        facts = {"command": self.argv[0] if self.argv else None, "cwd": self.cwd, "env_names": sorted(self.env or {})}
+        facts = {"command": self.argv[0], "cwd": self.cwd, "env_names": sorted(self.env)}
         if self.path:
             facts["path"] = self.path
         return facts
@@ -376,7 +393,9 @@ def _from_client(params, launch, client_env):
     context = Context(client_env, launch.account.home, workspace=workspace, config_dir=os.path.dirname(launch.path))
     fields = expand_all(dict((field, spec[field]) for field in DIRECT_OPTIONS), profile["placeholders"], context)
     launch.add_secrets(context.file_values)
-    launch.add_secrets(str(value) for value in (fields["env"] or {}).values() if value is not None)
+    for field, kind, what in (("command", str, "a string"), ("args", list, "a list"), ("env", dict, "an object")):
+        if fields[field] is not None and not isinstance(fields[field], kind):
+            raise ProbeSetupError("%s of server %s in %s must be %s" % (field, params["name"], launch.path, what))
     vscode = _vscode_launcher(profile)
     if vscode:
         fields["command"] = expand_home(fields["command"], launch.account)
@@ -394,15 +413,14 @@ def build_launch(params, account):
         fields, workspace, append_path = _from_client(params, launch, client_env)
     else:
         fields = dict((field, params[field]) for field in DIRECT_OPTIONS)
-        launch.add_secrets(str(value) for value in (fields["env"] or {}).values() if value is not None)
         fields["command"] = expand_home(fields["command"], account)
         fields["cwd"] = expand_home(fields["cwd"], account) if fields["cwd"] else None
         workspace = expand_home(params["workspace"], account) if params["workspace"] else None
         append_path = False
     if not fields["command"]:
-        raise ProbeSetupError("the server entry has no command")
-    launch.cwd = os.path.join(workspace or account.home, fields["cwd"] or "")
-    launch.cwd = os.path.normpath(launch.cwd)
+        raise ProbeSetupError("the server has no command")
+    launch.add_secrets(str(value) for value in (fields["env"] or {}).values() if value is not None)
+    launch.cwd = os.path.normpath(os.path.join(workspace or account.home, fields["cwd"] or ""))
     file_env = None
     if fields["env_file"]:
         env_file = os.path.join(launch.cwd, expand_home(fields["env_file"], account))
@@ -475,8 +493,9 @@ def main():
         facts = probe(launch.argv, launch.env, cwd=launch.cwd, timeout=params["timeout"], call=params["call"], run_as=switch)
     except McpError as exc:
         result.update(redact_value(dict((key, value) for key, value in exc.partial.items() if value is not None), launch.secrets))
-        result["stderr"] = redact_value(exc.stderr, launch.secrets)
+        result["stderr"] = redact_text("\n".join(exc.stderr), launch.secrets)
         module.fail_json(msg=redact_text(str(exc), launch.secrets), failure=exc.details(), **result)
+    facts["stderr"] = "\n".join(facts["stderr"])
     result.update(redact_value(facts, launch.secrets))
     missing = [tool for tool in params["expect_tools"] if tool not in facts["tools"]]
     if missing:

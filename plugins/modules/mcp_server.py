@@ -35,21 +35,21 @@ description:
     express makes the task fail with the file, line and column where they apply; the file is
     then left byte-identical.
 author:
-  - mcpfleet maintainers
+  - mcpfleet maintainers (@mcpfleet)
 extends_documentation_fragment:
   - mcpfleet.mcp.client
   - mcpfleet.mcp.client.attributes
   - ansible.builtin.files
   - ansible.builtin.action_common_attributes
-  - ansible.builtin.action_common_attributes.files
+  - action_common_attributes.files
 attributes:
   check_mode:
     support: full
   diff_mode:
     support: full
     details:
-      - Secret values are masked on both sides; a masked value that changes shows as
-        C(******** (changed\)) on the after side.
+      - Secret values are masked on both sides; on the after side a masked value that differs
+        from the before side is marked C(changed).
   idempotent:
     support: full
   platform:
@@ -109,8 +109,8 @@ options:
     type: dict
   extra:
     description:
-      - Client-specific keys merged into the entry last, for example C({timeout: 60000}) or
-        C({disabled: false}). They may override the keys the client profile sets by itself
+      - Client-specific keys merged into the entry last, for example C(timeout) for Amazon Q or
+        C(disabled) for Kiro. They may override the keys the client profile sets by itself
         (such as C(type)), not the keys of the options above.
     type: dict
   exclusive:

@@ -8,8 +8,6 @@ and a node: $MCPFLEET_TEST_NODE, else build/fixtures/node/current/bin/node, else
 import importlib.util
 import json
 import os
-import shutil
-import subprocess
 import sys
 
 import pytest
@@ -50,19 +48,6 @@ TOKENS = {
 }
 WHOAMI = ("execute_sentry_tool", {"name": "whoami", "arguments": {}})
 FIND_ORGANIZATIONS = ("find_organizations", {})
-
-
-@pytest.fixture(scope="module")
-def server_argv():
-    """[node, dist/index.js] of the pinned server."""
-    prefix = subprocess.run(["bash", os.path.join(ROOT, "tests", "setup", "sentry-mcp-tree.sh")],
-                            check=True, capture_output=True, text=True, timeout=300).stdout.strip().splitlines()[-1]
-    entry = os.path.join(prefix, "node_modules", "@sentry", "mcp-server", "dist", "index.js")
-    fixture_node = os.path.join(ROOT, "build", "fixtures", "node", "current", "bin", "node")
-    node = os.environ.get("MCPFLEET_TEST_NODE") or (fixture_node if os.path.exists(fixture_node) else shutil.which("node"))
-    if not node:
-        pytest.fail("no node: set MCPFLEET_TEST_NODE or build the node fixture")
-    return [node, entry]
 
 
 @pytest.fixture

@@ -101,7 +101,7 @@ def test_early_exit_stderr_is_redacted(capsys, home):
     failed, result = run(capsys, {"command": sys.executable, "args": [SERVER, "crash"], "env": {"FAKE_TOKEN": TOKEN}, "timeout": 10})
     assert failed
     assert result["failure"] == {"kind": "early_exit", "phase": "initialize", "exit_code": 3}
-    assert result["stderr"] == ["starting", "fatal: token %s rejected" % MASK]
+    assert result["stderr"] == "starting\nfatal: token %s rejected" % MASK
     assert "server_info" not in result
     assert result["total_ms"] >= 0
 
@@ -191,6 +191,8 @@ def test_opencode_command_array_and_file_placeholder(capsys, home):
     ({"type": "stdio", "command": "node", "env": {"T": "${input:sentry-token}"}}, r"\$\{input:sentry-token\} needs interactive input"),
     ({"type": "http", "url": "https://mcp.sentry.dev/mcp"}, "is not a stdio server \\(transport http\\): the probe speaks stdio only"),
     ({"type": "stdio", "command": "node", "envFile": "/nonexistent/.env"}, "env file /nonexistent/.env cannot be read"),
+    ({"type": "stdio", "command": "node", "args": "--stdio"}, "args of server sentry in .*/mcp.json must be a list"),
+    ({"type": "stdio", "command": ""}, "the server has no command"),
 ])
 def test_entries_that_cannot_be_launched(capsys, home, entry, message):
     write_config(home / ".local/share/code-server/User/mcp.json", json.dumps({"servers": {"sentry": entry}}))
@@ -239,7 +241,8 @@ def test_a_non_root_module_cannot_switch_users(monkeypatch):
 
 @pytest.mark.skipif(os.geteuid() != 0 or not os.access("/usr/bin/python3", os.X_OK), reason="switching users needs root")
 def test_root_runs_the_server_as_the_user(capsys):
-    failed, result = run(capsys, {"user": "nobody", "command": "/usr/bin/python3", "args": [SERVER, "good"], "cwd": "/tmp", "timeout": 10, "call": {"tool": "env"}})
+    failed, result = run(capsys, {"user": "nobody", "command": "/usr/bin/python3", "args": [SERVER, "good"], "cwd": "/tmp", "timeout": 10,
+                                  "call": {"tool": "env"}})
     assert not failed
     seen = seen_by_server(result)
     nobody = pwd.getpwnam("nobody")

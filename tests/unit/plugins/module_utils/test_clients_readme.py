@@ -1,0 +1,57 @@
+# Copyright (c) mcpfleet maintainers
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The README's "Supported clients" table says what the profile table does."""
+
+import os
+from string import Template
+
+from ansible_collections.mcpfleet.mcp.plugins.module_utils._clients import EDITORS, PROFILES, UNSUPPORTED
+
+README = os.path.join(os.path.dirname(__file__), "..", "..", "..", "..", "README.md")
+GRAMMARS = {"json": "strict JSON", "jsonc": "JSONC", "json_comments": "JSON + comments, no trailing commas"}
+SHOWN = {"HOME": "~", "XDG_CONFIG_HOME": "~/.config", "XDG_DATA_HOME": "~/.local/share", "COPILOT_HOME": "~/.copilot"}
+# The README lists editors first, then the other clients; generic last.
+ORDER = ["code_server", "vscode", "vscode_insiders", "vscodium", "vscode_server", "cursor", "windsurf", "cline", "roo_code",
+         "amazonq", "amazonq_agent", "kiro", "claude_desktop", "claude_code", "copilot_cli", "gemini_cli", "zed", "opencode",
+         "generic"]
+
+
+def shown(template, profile):
+    variables = dict(SHOWN)
+    if profile["editor"]:
+        variables["USER_DATA_DIR"] = Template(EDITORS[profile["editor"]]).substitute(SHOWN)
+    return Template(template).substitute(variables)
+
+
+def readme_row(name):
+    profile = PROFILES[name]
+    files = " or ".join("`%s`" % shown(template, profile) for template in profile["paths"]["user"]) or "any (`path`)"
+    key = "`%s`" % ".".join(profile["key"]) if profile["key"] else "any (`key`)"
+    if profile["companion"]:
+        key += " + `%s`" % ".".join(profile["companion"]["key"])
+    secrets = ", ".join("`%s`" % secret for secret in profile["secrets"]) or "none"
+    return "| %s | `%s` | %s | %s | %s | %s |" % (profile["title"], name, files, GRAMMARS[profile["grammar"]], key, secrets)
+
+
+def table_rows():
+    with open(README, encoding="utf-8") as handle:
+        section = handle.read().split("\n## Supported clients\n", 1)[1].split("\n## ", 1)[0]
+    return [line for line in section.splitlines() if line.startswith("| ") and not line.startswith("| client |")]
+
+
+def test_order_names_every_profile_once():
+    assert sorted(ORDER) == sorted(PROFILES)
+
+
+def test_readme_rows_match_the_profiles():
+    rows = table_rows()
+    expected = [readme_row(name) for name in ORDER]
+    assert rows[:len(expected)] == expected
+
+
+def test_readme_says_which_clients_are_not_supported():
+    rows = table_rows()[len(PROFILES):]
+    assert len(rows) == len(UNSUPPORTED)
+    for name, row in zip(sorted(UNSUPPORTED), rows):
+        assert "| `%s` |" % name in row and row.endswith("| not supported |")
