@@ -79,6 +79,8 @@ def main():
     env = {"HOME": home, "USER": "bench", "LANG": "C.UTF-8", "SENTRY_ACCESS_TOKEN": FAKE_TOKEN,
            "PATH": os.path.join(args.node_dir, "bin") + ":/usr/local/bin:/usr/bin:/bin",
            "npm_config_cache": cache, "npm_config_update_notifier": "false"}
+    # The machine's CA and proxy settings, as an IDE session inherits them (npx needs them here).
+    env.update((k, v) for k, v in os.environ.items() if k in ("NODE_EXTRA_CA_CERTS", "HTTPS_PROXY", "https_proxy", "NO_PROXY", "no_proxy"))
     launcher_env = dict(env, SENTRY_MCP_ENV_FILE=os.path.join(home, "env"))
     with open(launcher_env["SENTRY_MCP_ENV_FILE"], "w", encoding="utf-8") as f:
         f.write("SENTRY_ACCESS_TOKEN=%s\n" % FAKE_TOKEN)

@@ -255,6 +255,8 @@ def get_profile(name, key=None):
 
 
 def _absolute(value, account, what):
+    if not isinstance(value, str):
+        raise ClientError("%s must be a path, got %r" % (what, value))
     value = expand_home(value, account)
     if not os.path.isabs(value):
         raise ClientError("%s must be an absolute path (or start with ~/ for the user's home), got %r" % (what, value))
@@ -324,11 +326,6 @@ def transports(profile):
     return sorted(profile["transports"])
 
 
-def _field_keys(shape):
-    """Map of option -> entry key for one transport; ``argv`` stands for command plus args."""
-    return dict(shape["fields"])
-
-
 def managed_keys(profile):
     """Entry keys the module owns: const and field keys of every transport."""
     keys = set()
@@ -351,7 +348,8 @@ def secret_keys(profile):
 
 
 def _expressible(shape):
-    options = set(_field_keys(shape))
+    """The options one transport's entries can hold (``argv`` holds command and args)."""
+    options = set(option for option, dummy in shape["fields"])
     if "argv" in options:
         options.update(("command", "args"))
     return options

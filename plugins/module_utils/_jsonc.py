@@ -176,22 +176,24 @@ def _parse(text, grammar):
                 key = key_start = None
             if kind == 1:
                 node = _Node(start, -1, {} if char == "{" else [], [], key, key_start)
-            elif kind == 2:
-                node = _Node(start, found.end(), _string(text, start), None, key, key_start)
-            elif kind == 3:
-                node = _Node(start, found.end(), _integer(text, start, found.group(3)), None, key, key_start)
-            elif kind == 4:
-                node = _Node(start, found.end(), float(found.group(4)), None, key, key_start)
             else:
-                node = _Node(start, found.end(), _LITERALS[found.group(5)], None, key, key_start)
+                if kind == 2:
+                    value = _string(text, start)
+                elif kind == 3:
+                    value = _integer(text, start, found.group(3))
+                elif kind == 4:
+                    value = float(found.group(4))
+                else:
+                    value = _LITERALS[found.group(5)]
+                node = _Node(start, found.end(), value, None, key, key_start)
             if top is None:
                 root = node
-            elif in_object:
-                top.items.append(node)
-                top.value[key] = node.value
             else:
                 top.items.append(node)
-                top.value.append(node.value)
+                if in_object:
+                    top.value[key] = node.value
+                else:
+                    top.value.append(node.value)
             if kind == 1:
                 stack.append(node)
                 top = node

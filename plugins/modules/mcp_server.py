@@ -373,20 +373,24 @@ def run(module):
     text = read_text(target)
     new_text, before_entry, entry = _edit(profile, path, text, name, spec, params["exclusive"], params["create"])
     changed = new_text != text
-    result = dict(changed=changed, path=path, client=params["client"])
+    result = dict(path=path, client=params["client"])
     backup_file = None
     creating = text is None and changed
     if changed and not module.check_mode:
         make_parents(os.path.dirname(target), account)
         with locked(os.path.dirname(target)):
-            # Another writer may have changed the file since it was read: edit what is there now.
-            text = read_text(target)
-            new_text, before_entry, entry = _edit(profile, path, text, name, spec, params["exclusive"], params["create"])
+            now = read_text(target)
+            if now != text:
+                # Another writer changed the file since it was read: edit what is there now.
+                text = now
+                new_text, before_entry, entry = _edit(profile, path, text, name, spec, params["exclusive"], params["create"])
             creating = text is None
-            if new_text != text:
+            changed = new_text != text
+            if changed:
                 if params["backup"] and text is not None:
                     backup_file = module.backup_local(target)
                 write_atomic(module, target, new_text)
+    result["changed"] = changed
     if os.path.exists(target):
         result["changed"] = module.set_fs_attributes_if_different(_file_args(module, account, target, creating), changed)
     keys = secret_keys(profile)

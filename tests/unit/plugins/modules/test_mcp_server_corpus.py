@@ -5,13 +5,13 @@
 
 Each case is ``<case>.in`` (the file before), ``<case>.expect.json`` (``about``, the module
 arguments in ``task``, and ``error`` when the task must fail) and, for a success, ``<case>.out``
-(the exact bytes after). A failure must leave the file byte-identical, a success must be
-idempotent, and no result may contain a token.
+(the exact bytes after). The files are stored as UTF-8 with LF; ``newline``, ``bom`` and
+``encoding`` in the expectation give the bytes the case really uses. A failure must leave the
+file byte-identical, a success must be idempotent, and no result may contain a token.
 """
 
 import json
 import os
-import shutil
 
 import pytest
 from ansible.module_utils.testing import patch_module_args
@@ -25,6 +25,15 @@ CASES = sorted(name[:-len(".expect.json")] for name in os.listdir(CORPUS) if nam
 def read(path):
     with open(path, "rb") as handle:
         return handle.read()
+
+
+def stored(case, suffix, expect):
+    """The bytes of a corpus file as the case uses them."""
+    with open(os.path.join(CORPUS, case + suffix), encoding="utf-8", newline="") as handle:
+        text = handle.read().replace("\n", expect.get("newline", "\n"))
+    if expect.get("bom"):
+        text = "\ufeff" + text
+    return text.encode(expect.get("encoding", "utf-8"))
 
 
 def run(capsys, args):
@@ -43,8 +52,9 @@ def test_case(case, tmp_path, capsys):
     with open(os.path.join(CORPUS, case + ".expect.json")) as handle:
         expect = json.load(handle)
     path = str(tmp_path / "config.json")
-    shutil.copyfile(os.path.join(CORPUS, case + ".in"), path)
-    before = read(path)
+    before = stored(case, ".in", expect)
+    with open(path, "wb") as handle:
+        handle.write(before)
     result = run(capsys, dict(expect["task"], path=path))
     secrets = [value for option in ("env", "headers") for value in expect["task"].get(option, {}).values()]
     for secret in secrets:
@@ -55,7 +65,7 @@ def test_case(case, tmp_path, capsys):
         assert read(path) == before
         return
     assert "failed" not in result, result["msg"]
-    after = read(os.path.join(CORPUS, case + ".out"))
+    after = stored(case, ".out", expect)
     assert read(path) == after
     assert result["changed"] is (after != before)
     again = run(capsys, dict(expect["task"], path=path))
