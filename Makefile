@@ -79,7 +79,7 @@ integration: sanity-tree ## ansible-test integration targets, run on this machin
 	@cd $(SANITY_ROOT) && $(BIN)/ansible-test integration --local --python $$($(BIN)/python -c 'import sys; print("%d.%d" % sys.version_info[:2])') --color no
 
 .PHONY: lint
-lint: venv ## ansible-lint, production profile
+lint: collection ## ansible-lint, production profile (playbooks use the installed collection)
 	@$(BIN)/ansible-lint --offline
 
 .PHONY: changelog-lint

@@ -29,8 +29,21 @@ def load_spec(role):
         return yaml.safe_load(f)["argument_specs"]["main"]["options"]
 
 
+# Ansible's documentation markup, rendered as Markdown.
+MARKUP = [
+    (re.compile(r"\b[COVEPM]\(([^)]*)\)"), r"`\1`"),
+    (re.compile(r"\bI\(([^)]*)\)"), r"*\1*"),
+    (re.compile(r"\bB\(([^)]*)\)"), r"**\1**"),
+    (re.compile(r"\bU\(([^)]*)\)"), r"\1"),
+    (re.compile(r"\bL\(([^,)]*),\s*([^)]*)\)"), r"[\1](\2)"),
+]
+
+
 def cell(text):
-    return str(text).replace("|", "\\|").replace("\n", " ").strip()
+    text = str(text)
+    for pattern, replacement in MARKUP:
+        text = pattern.sub(replacement, text)
+    return text.replace("|", "\\|").replace("\n", " ").strip()
 
 
 def describe(option):
