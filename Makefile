@@ -76,7 +76,7 @@ sanity: sanity-tree ## ansible-test sanity (empty ignore file, no --venv downloa
 
 .PHONY: integration
 integration: sanity-tree ## ansible-test integration targets, run on this machine
-	@cd $(SANITY_ROOT) && $(BIN)/ansible-test integration --local --python $$($(BIN)/python -c 'import sys; print("%d.%d" % sys.version_info[:2])') --color no
+	@cd $(SANITY_ROOT) && $(BIN)/ansible-test integration --local --allow-destructive --python $$($(BIN)/python -c 'import sys; print("%d.%d" % sys.version_info[:2])') --color no
 
 .PHONY: lint
 lint: collection ## ansible-lint, production profile (playbooks use the installed collection)

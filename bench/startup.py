@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Start-up benchmark: spawn -> MCP initialize answer, launched as an IDE launches a server.
 
 Cases (all measured in this run; ratios are against the bare `node dist/index.js` floor):

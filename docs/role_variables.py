@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Render each role's variable table in README.md from its meta/argument_specs.yml.
 
 The argument specs are the source of truth. README.md holds one generated block per role:

@@ -20,6 +20,7 @@ __metaclass__ = type
 import contextlib
 import fcntl
 import os
+import stat
 import tempfile
 
 NEW_FILE_MODE = 0o600
@@ -29,16 +30,59 @@ class ConfigFileError(Exception):
     """The file cannot be read or written as a config file."""
 
 
-def real_path(path):
-    """Follow symlinks to the file that is really edited; refuse a directory."""
+def acting_for(account):
+    """True when root reads or writes files on behalf of another, unprivileged account.
+
+    Such an account controls its own home: a symlink or an env file there must not let it make
+    root read or write files it could not touch itself.
+    """
+    return account is not None and os.geteuid() == 0 and account.uid != 0
+
+
+def _nearest_existing(path):
+    while not os.path.lexists(path):
+        path = os.path.dirname(path)
+    return path
+
+
+def real_path(path, account=None):
+    """Follow symlinks to the file that is really edited; refuse a directory.
+
+    Acting for ``account`` as root, a symlink is followed only to a file (or, for a file still
+    to be created, a directory) that the account owns.
+    """
     target = os.path.realpath(path)
     if os.path.isdir(target):
         raise ConfigFileError("%s is a directory, expected a config file" % path)
+    if acting_for(account) and target != os.path.normpath(os.path.abspath(path)):
+        owner = os.stat(_nearest_existing(target)).st_uid
+        if owner != account.uid:
+            raise ConfigFileError("%s leads by symlink to %s, which %s does not own (uid %d): not followed as root"
+                                  % (path, target, account.name, owner))
     return target
 
 
-def read_text(path):
-    """Return the file's text, or None when it does not exist."""
+def check_readable(path, account):
+    """Acting for ``account`` as root, refuse a file that the account itself could not read."""
+    if not acting_for(account):
+        return
+    try:
+        info = os.stat(path)
+    except OSError:
+        return  # reading it reports the problem
+    if info.st_uid == account.uid:
+        allowed = info.st_mode & stat.S_IRUSR
+    elif info.st_gid in os.getgrouplist(account.name, account.gid):
+        allowed = info.st_mode & stat.S_IRGRP
+    else:
+        allowed = info.st_mode & stat.S_IROTH
+    if not allowed:
+        raise ConfigFileError("%s is not readable by %s: not read on its behalf" % (path, account.name))
+
+
+def read_text(path, account=None):
+    """Return the file's text, or None when it does not exist (read as ``account`` would)."""
+    check_readable(path, account)
     try:
         with open(path, "rb") as handle:
             data = handle.read()

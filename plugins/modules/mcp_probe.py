@@ -325,7 +325,7 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._clients import (
     CLIENT_ARGUMENT_SPEC, ClientError, find_entry, get_profile, read_entry, resolve_from_params,
 )
-from ansible_collections.mcpfleet.mcp.plugins.module_utils._config_file import ConfigFileError, read_text
+from ansible_collections.mcpfleet.mcp.plugins.module_utils._config_file import ConfigFileError, check_readable, read_text
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._envfile import EnvFileError, parse as parse_env_file
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._jsonc import Document, JsoncError
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._mcp_stdio import McpError, ide_environment, merge_environment, probe
@@ -373,7 +373,7 @@ def _from_client(params, launch, client_env):
     """The entry's spec with placeholders expanded, as the client would read it."""
     profile = get_profile(params["client"], params["key"])
     launch.path = resolve_from_params(profile, launch.account, params)
-    text = read_text(launch.path)
+    text = read_text(launch.path, launch.account)
     if text is None:
         raise ProbeSetupError("%s does not exist: client %s has no configuration for %s" % (launch.path, params["client"], launch.account.name))
     try:
@@ -390,7 +390,8 @@ def _from_client(params, launch, client_env):
         raise ProbeSetupError("server %s in %s is not a stdio server (transport %s): the probe speaks stdio only"
                               % (params["name"], launch.path, spec["transport"] or "unknown"))
     workspace = expand_home(params["workspace"], launch.account) if params["workspace"] else None
-    context = Context(client_env, launch.account.home, workspace=workspace, config_dir=os.path.dirname(launch.path))
+    context = Context(client_env, launch.account.home, workspace=workspace, config_dir=os.path.dirname(launch.path),
+                      check=lambda path: check_readable(path, launch.account))
     fields = expand_all(dict((field, spec[field]) for field in DIRECT_OPTIONS), profile["placeholders"], context)
     launch.add_secrets(context.file_values)
     for field, kind, what in (("command", str, "a string"), ("args", list, "a list"), ("env", dict, "an object")):
@@ -425,9 +426,10 @@ def build_launch(params, account):
     if fields["env_file"]:
         env_file = os.path.join(launch.cwd, expand_home(fields["env_file"], account))
         try:
+            check_readable(env_file, account)
             with open(env_file, "rb") as handle:
                 file_env = parse_env_file(handle.read().decode("utf-8"))
-        except (OSError, UnicodeDecodeError, EnvFileError) as exc:
+        except (OSError, UnicodeDecodeError, EnvFileError, ConfigFileError) as exc:
             raise ProbeSetupError("env file %s cannot be read: %s" % (env_file, exc))
         launch.add_secrets(file_env.values())
     launch.env = merge_environment(client_env, file_env, fields["env"], append_path=append_path)

@@ -368,7 +368,7 @@ def run(module):
     profile = get_profile(params["client"], params["key"])
     path = resolve_from_params(profile, account, params)
     spec = _spec(params)
-    target = real_path(path)
+    target = real_path(path, account)
     name = params["name"]
     text = read_text(target)
     new_text, before_entry, entry = _edit(profile, path, text, name, spec, params["exclusive"], params["create"])

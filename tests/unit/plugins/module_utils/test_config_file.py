@@ -12,7 +12,7 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._config_file import (
-    ConfigFileError, locked, make_parents, read_text, real_path, write_atomic)
+    ConfigFileError, check_readable, locked, make_parents, read_text, real_path, write_atomic)
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._users import Account
 
 # As root, created directories must really be handed over to another account.
@@ -32,6 +32,50 @@ def test_real_path_follows_symlinks_and_refuses_directories(tmp_path):
     assert real_path(str(tmp_path / "link.json")) == str(tmp_path / "real" / "mcp.json")
     with pytest.raises(ConfigFileError, match="real is a directory"):
         real_path(str(tmp_path / "real"))
+
+
+# The account `nobody` stands for a developer whose home root edits; only root can act for it.
+NOBODY = Account("nobody", 65534, 65534, "/nonexistent", "/usr/sbin/nologin")
+as_root = pytest.mark.skipif(os.geteuid() != 0, reason="acting for another account needs root")
+
+
+@as_root
+def test_a_users_symlink_is_not_followed_to_a_file_it_does_not_own(tmp_path):
+    (tmp_path / "root-only.json").write_text("{}")
+    (tmp_path / "mcp.json").symlink_to(tmp_path / "root-only.json")
+    with pytest.raises(ConfigFileError, match="which nobody does not own"):
+        real_path(str(tmp_path / "mcp.json"), NOBODY)
+    # Nor to a file still to be created in a directory it does not own.
+    (tmp_path / "new.json").symlink_to("/etc/mcpfleet-test-cron")
+    with pytest.raises(ConfigFileError, match="not followed as root"):
+        real_path(str(tmp_path / "new.json"), NOBODY)
+
+
+@as_root
+def test_a_users_symlink_to_its_own_file_is_followed(tmp_path):
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    os.chown(str(mine), NOBODY.uid, NOBODY.gid)
+    (tmp_path / "mcp.json").symlink_to(mine / "mcp.json")
+    assert real_path(str(tmp_path / "mcp.json"), NOBODY) == str(mine / "mcp.json")
+    # A plain path is the path asked for, whoever owns it.
+    assert real_path(str(tmp_path / "plain.json"), NOBODY) == str(tmp_path / "plain.json")
+
+
+@as_root
+def test_root_reads_for_a_user_only_what_the_user_could_read(tmp_path):
+    secret = tmp_path / "secret.env"
+    secret.write_text("TOKEN=x\n")
+    secret.chmod(0o600)
+    with pytest.raises(ConfigFileError, match="not readable by nobody"):
+        read_text(str(secret), NOBODY)
+    with pytest.raises(ConfigFileError, match="not readable by nobody"):
+        check_readable(str(secret), NOBODY)
+    secret.chmod(0o644)
+    assert read_text(str(secret), NOBODY) == "TOKEN=x\n"
+    os.chown(str(secret), NOBODY.uid, NOBODY.gid)
+    secret.chmod(0o600)
+    assert read_text(str(secret), NOBODY) == "TOKEN=x\n"
 
 
 def test_read_text(tmp_path):

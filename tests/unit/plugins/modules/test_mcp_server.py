@@ -190,6 +190,7 @@ def test_a_symlinked_config_is_followed(home, run):
     with open(real, "w") as handle:
         handle.write('{"mcpServers": {}}\n')
     os.chmod(real, 0o640)
+    os.chown(real, home.uid, home.gid)  # the user's own file, in the user's dotfiles
     link = os.path.join(home.home, "mcp.json")
     os.symlink(real, link)
     result = run(dict(client="cursor", path=link, command=COMMAND))
@@ -197,6 +198,20 @@ def test_a_symlinked_config_is_followed(home, run):
     assert os.path.islink(link)
     assert stat.S_IMODE(os.stat(real).st_mode) == 0o640
     assert json.load(open(real))["mcpServers"]["sentry"]["command"] == COMMAND
+
+
+def test_a_symlink_to_a_file_the_user_does_not_own_is_refused(home, run, tmp_path):
+    victim = tmp_path / "victim.json"
+    victim.write_text('{"mcpServers": {}}\n')
+    link = os.path.join(home.home, "mcp.json")
+    os.symlink(str(victim), link)
+    before = snapshot(str(victim))
+    result = run(dict(client="cursor", path=link, command=COMMAND))
+    if os.geteuid() == 0:
+        assert result["failed"] and "does not own" in result["msg"]
+        assert snapshot(str(victim)) == before
+    else:  # not root: the module can only touch what its own user may, as usual
+        assert result["changed"] is True
 
 
 def test_mode_option_and_backup(home, run):
