@@ -102,6 +102,19 @@ molecule: images collection ## every Molecule scenario on the container fleet
 test: unit functional sanity lint changelog-lint collection ee integration molecule ## everything CI runs
 	@echo "make test: all tiers passed"
 
+.PHONY: demo
+demo: venv images collection ## start a demo fleet, roll out with the shipped playbook and a vault, print the fleet report
+	@bash tests/setup/node-fixture.sh >/dev/null
+	@$(BIN)/python demo/demo.py
+
+.PHONY: demo-clean
+demo-clean: venv docker ## remove the demo fleet's containers, network and build/demo
+	@$(BIN)/python demo/demo.py --clean
+
+.PHONY: bench
+bench: venv images collection ## every benchmark (about an hour; not part of make test), tables in bench/results/
+	@bash bench/run.sh
+
 .PHONY: constraints
 constraints: ## regenerate tests/constraints.txt from a fresh install of the requirements
 	@rm -rf $(BUILD)/constraints-venv && $$(bash tests/setup/find-python.sh) -m venv $(BUILD)/constraints-venv

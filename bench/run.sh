@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# make bench: every benchmark in turn, each printing its table and writing bench/results/<name>.md.
+# Options of one benchmark through the environment, e.g.
+#   BENCH_FLEET_ARGS="--sizes 1,4 --runs 1" make bench
+set -euo pipefail
+cd "$(dirname "$0")/.."
+py=.venv/bin/python
+
+server=$(bash tests/setup/sentry-mcp-tree.sh)
+bash tests/setup/node-fixture.sh >/dev/null
+
+echo "== startup: spawn to MCP initialize answer"
+.venv/bin/ansible-playbook bench/launcher.yml -e server_prefix="$server" >/dev/null
+# shellcheck disable=SC2086  # word splitting of the options is intended
+$py bench/startup.py --server-prefix "$server" --launcher build/bench/sentry-mcp/bin/sentry-mcp-stdio ${BENCH_STARTUP_ARGS:-}
+
+if [ -f bench/module_edit.py ]; then
+  echo "== module_edit: mcp_server against slurp | combine | copy"
+  # shellcheck disable=SC2086
+  $py bench/module_edit.py ${BENCH_MODULE_EDIT_ARGS:-}
+fi
+
+echo "== fleet: rollout converge time by fleet size and install method"
+# shellcheck disable=SC2086
+$py bench/fleet.py ${BENCH_FLEET_ARGS:-}
