@@ -103,6 +103,8 @@ def main():
     os.makedirs(WORK, exist_ok=True)
     times = {(method, phase): {size: [] for size in sizes} for method in methods for phase in ("first", "rerun")}
     rerun_changes = 0
+    # The machine may be shared: the 1-minute load average after each fleet says how much.
+    loads = []
     try:
         for run in range(args.runs):
             for size in sizes:
@@ -110,6 +112,7 @@ def main():
                 for method in methods if run % 2 == 0 else methods[::-1]:
                     first, rerun, changed = measure(size, method)
                     rerun_changes += changed
+                    loads.append(os.getloadavg()[0])
                     times[method, "first"][size].append(first)
                     times[method, "rerun"][size].append(rerun)
                     print("  run %d, %d hosts, %-10s first %6.1f s, rerun %6.1f s (changed=%d)"
@@ -133,6 +136,8 @@ def main():
         " forks = max(5, hosts)",
         "first run: new containers and cold npm caches (hosts, and the controller's for `controller`)",
         "changed tasks in all reruns together: %d (must be 0)" % rerun_changes,
+        "1-minute load average after each fleet: median %.1f, max %.1f (%d cores)" % (
+            _report.median(loads), max(loads), os.cpu_count() or 0),
     ]
     _report.publish("fleet", "Fleet: rollout converge time by fleet size and install method", _report.table(header, rows), notes)
     return 1 if rerun_changes else 0
