@@ -11,6 +11,8 @@ BUILD := $(CURDIR)/build
 # path of its own: never the parent of this working tree (ansible/molecule#4061).
 COLLECTIONS := $(BUILD)/collections
 SANITY_ROOT := $(BUILD)/sanity/ansible_collections/mcpfleet/mcp
+# The Molecule scenarios `make molecule` runs, in order (see molecule/*/molecule.yml).
+MOLECULE_SCENARIOS ?= default nodejs fleet
 export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export ANSIBLE_HOME := $(BUILD)/ansible-home
 export ANSIBLE_LOCAL_TEMP := $(BUILD)/ansible-home/tmp
@@ -96,7 +98,7 @@ ee: collection ## ansible-builder: create the execution environment build contex
 
 .PHONY: molecule
 molecule: images collection ## every Molecule scenario on the container fleet
-	@$(BIN)/molecule test --all
+	@for s in $(MOLECULE_SCENARIOS); do $(BIN)/molecule test -s $$s || exit 1; done
 
 .PHONY: test
 test: unit functional sanity lint changelog-lint collection ee integration molecule ## everything CI runs
