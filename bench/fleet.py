@@ -137,7 +137,7 @@ def main():
         "first run: new containers and cold npm caches (hosts, and the controller's for `controller`)",
         "changed tasks in all reruns together: %d (must be 0)" % rerun_changes,
         "1-minute load average after each fleet: median %.1f, max %.1f (%d cores)" % (
-            _report.median(loads), max(loads), os.cpu_count() or 0),
+            _report.median(loads) or 0.0, max(loads), os.cpu_count() or 0),
     ]
     _report.publish("fleet", "Fleet: rollout converge time by fleet size and install method", _report.table(header, rows), notes)
     return 1 if rerun_changes else 0
