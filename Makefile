@@ -12,7 +12,7 @@ BUILD := $(CURDIR)/build
 COLLECTIONS := $(BUILD)/collections
 SANITY_ROOT := $(BUILD)/sanity/ansible_collections/mcpfleet/mcp
 # The Molecule scenarios `make molecule` runs, in order (see molecule/*/molecule.yml).
-MOLECULE_SCENARIOS ?= default nodejs fleet
+MOLECULE_SCENARIOS ?= default nodejs fleet rotation removal
 export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export ANSIBLE_HOME := $(BUILD)/ansible-home
 export ANSIBLE_LOCAL_TEMP := $(BUILD)/ansible-home/tmp
@@ -125,8 +125,8 @@ constraints: ## regenerate tests/constraints.txt from a fresh install of the req
 	@mv tests/constraints.txt.new tests/constraints.txt
 
 .PHONY: docs
-docs: venv ## regenerate the role variable tables in README.md from the argument specs
-	@$(BIN)/python docs/role_variables.py
+docs: venv ## regenerate README.md's role variable tables (argument specs) and benchmark tables (bench/results)
+	@$(BIN)/python docs/readme.py
 
 .PHONY: clean
 clean: ## remove build output (keeps .venv and images)

@@ -30,7 +30,7 @@ import demo  # noqa: E402
 FLEET = "mcpfleet-fleetbench"
 WORK = os.path.join(ROOT, "build", "bench", "fleet")
 # demo/fleet.yml's settings for this fleet: its own names, port and output next to the demo's.
-FLEET_VARS = {"demo_fleet": FLEET, "demo_sentry_port": 18302, "demo_root": ROOT, "demo_output": os.path.join(WORK, "out")}
+FLEET_VARS = {"demo_fleet": FLEET, "demo_sentry_port": 18502, "demo_root": ROOT, "demo_output": os.path.join(WORK, "out")}
 METHODS = {"registry": "registry (npm on each host)", "controller": "controller (built once, copied)"}
 
 

@@ -14,12 +14,13 @@ echo "== startup: spawn to MCP initialize answer"
 # shellcheck disable=SC2086  # word splitting of the options is intended
 $py bench/startup.py --server-prefix "$server" --launcher build/bench/sentry-mcp/bin/sentry-mcp-stdio ${BENCH_STARTUP_ARGS:-}
 
-if [ -f bench/module_edit.py ]; then
-  echo "== module_edit: mcp_server against slurp | combine | copy"
-  # shellcheck disable=SC2086
-  $py bench/module_edit.py ${BENCH_MODULE_EDIT_ARGS:-}
-fi
+echo "== module_edit: mcp_server against slurp | combine | copy"
+# shellcheck disable=SC2086
+$py bench/module_edit.py ${BENCH_MODULE_EDIT_ARGS:-}
 
 echo "== fleet: rollout converge time by fleet size and install method"
 # shellcheck disable=SC2086
 $py bench/fleet.py ${BENCH_FLEET_ARGS:-}
+
+echo "== README.md: quoting the new tables"
+$py docs/readme.py

@@ -6,20 +6,16 @@ The argument specs are the source of truth. README.md holds one generated block 
     ...table...
     <!-- /role-variables: nodejs -->
 
-`python docs/role_variables.py` rewrites those blocks; `--check` exits 1 when README.md
-differs from what the specs say (the unit tests run the check).
+docs/readme.py rewrites those blocks (`make docs`); the unit tests check them.
 """
 
-import argparse
 import json
 import os
 import re
-import sys
 
 import yaml
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-README = os.path.join(ROOT, "README.md")
 BLOCK = re.compile(r"(<!-- role-variables: (?P<role>[\w-]+) -->\n)(?P<body>.*?)(<!-- /role-variables: (?P=role) -->)", re.S)
 
 
@@ -86,25 +82,3 @@ def table(role):
 
 def render(readme_text):
     return BLOCK.sub(lambda m: m.group(1) + table(m.group("role")) + m.group(4), readme_text)
-
-
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="fail when README.md is out of date")
-    args = parser.parse_args()
-    with open(README, encoding="utf-8") as f:
-        current = f.read()
-    wanted = render(current)
-    if args.check:
-        if wanted != current:
-            print("README.md role variable tables differ from meta/argument_specs.yml: run `make docs`", file=sys.stderr)
-            return 1
-        return 0
-    if wanted != current:
-        with open(README, "w", encoding="utf-8") as f:
-            f.write(wanted)
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

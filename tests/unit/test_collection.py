@@ -9,9 +9,11 @@ import yaml
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 sys.path.insert(0, os.path.join(ROOT, "docs"))
 
+import readme  # noqa: E402  (docs/readme.py)
 import role_variables  # noqa: E402  (docs/role_variables.py)
 
 ROLES = sorted(d for d in os.listdir(os.path.join(ROOT, "roles")) if not d.startswith("."))
+BENCHMARKS = sorted(f[:-3] for f in os.listdir(os.path.join(ROOT, "bench", "results")) if f.endswith(".md"))
 MODULES = sorted(f[:-3] for f in os.listdir(os.path.join(ROOT, "plugins", "modules")) if f.endswith(".py") and not f.startswith("_"))
 
 
@@ -32,12 +34,23 @@ def test_execution_environment_installs_this_version():
     assert any(c["name"].endswith(tarball) for c in ee["dependencies"]["galaxy"]["collections"])
 
 
+def read_readme():
+    with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as f:
+        return f.read()
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_readme_has_the_role_variable_table(role):
-    with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as f:
-        readme = f.read()
-    assert "<!-- role-variables: %s -->" % role in readme
-    assert role_variables.render(readme) == readme, "run `make docs`"
+    text = read_readme()
+    assert "<!-- role-variables: %s -->" % role in text
+    assert role_variables.render(text) == text, "run `make docs`"
+
+
+@pytest.mark.parametrize("name", BENCHMARKS)
+def test_readme_quotes_the_latest_benchmark_results(name):
+    text = read_readme()
+    assert "<!-- bench: %s -->" % name in text
+    assert readme.render(text) == text, "run `make docs`"
 
 
 @pytest.mark.parametrize("role", ROLES)
