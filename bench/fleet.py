@@ -129,8 +129,9 @@ def main():
                         + [cell(samples[size], baseline[size]) for size in sizes] + [slopes(sizes, samples)])
     header = ["install method", "run"] + ["%d host%s" % (size, "" if size == 1 else "s") for size in sizes] + ["s per extra host"]
     notes = [
-        "wall time of `ansible-playbook mcpfleet.mcp.rollout` (start-up included), median of %d fresh fleets per cell;"
-        " in brackets: ratio to the registry first run at the same size, measured in the same run" % args.runs,
+        "wall time of `ansible-playbook mcpfleet.mcp.rollout` (start-up included), %s per cell;"
+        " in brackets: ratio to the registry first run at the same size, measured in the same run"
+        % ("median of %d fresh fleets" % args.runs if args.runs > 1 else "one fresh fleet"),
         "each host: a container (Debian 12 and 13 in turn, community.docker.docker connection), 2 users x 2 clients,"
         " Node.js copied from the controller, token check, 4 probes with whoami against the Sentry API double;"
         " forks = max(5, hosts)",
