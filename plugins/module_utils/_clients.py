@@ -60,6 +60,11 @@ EDITORS = {
 
 OPTION_FIELDS = ("command", "args", "env", "env_file", "cwd", "url", "headers")
 
+# The deepest nesting of arrays and objects in an entry (the entry itself is level 1). The entry
+# goes back to the controller in the module's result, and Ansible's controller walks results
+# recursively (it fails somewhere near 300 levels); real entries nest 3 or 4 levels.
+ENTRY_MAX_DEPTH = 64
+
 _VSCODE_TRANSPORTS = {
     "stdio": {"const": {"type": "stdio"},
               "fields": (("command", "command"), ("args", "args"), ("env", "env"), ("env_file", "envFile"), ("cwd", "cwd"))},
@@ -433,7 +438,8 @@ def read_entry(profile, entry):
 def find_entry(profile, document, name):
     """Return the entry of server ``name`` in a parsed _jsonc.Document, or None.
 
-    A servers key or an entry of the wrong type fails with the line and column of the value.
+    A servers key or an entry of the wrong type fails with the line and column of the value, and
+    so does an entry nested deeper than ENTRY_MAX_DEPTH.
     """
     path = tuple(profile["key"]) + (name,)
     try:
@@ -441,6 +447,7 @@ def find_entry(profile, document, name):
         if not isinstance(entry, dict):
             # Going one level deeper makes the document raise its positioned type error.
             document.get(path + ("",))
+        document.limit_depth(path, ENTRY_MAX_DEPTH)
     except KeyError:
         return None
     except JsoncError as exc:

@@ -16,15 +16,29 @@ that the key is really gone from the data.
 
 Lines are counted by LF (a CRLF counts once); columns count characters, 1-based, and a leading
 BOM does not count.
+
+Nesting is bounded by MAX_DEPTH: a deeper file fails to parse (with the line and column of the
+first bracket too deep), and so does an edit that would nest deeper. Within the bound nothing
+here recurses per level (parsing, copies and comparison are loops; rendering uses the C JSON
+encoder), so no file can exhaust Python's recursion limit. ``limit_depth`` checks a tighter bound
+for one value, such as data that goes back to Ansible's controller.
+
+Error messages name what was expected and where, never the file's text: an unquoted word may be
+a secret that lost its quotes.
 """
 
-import copy
 import json
 import re
 from collections import deque
 from json.decoder import scanstring
 
 GRAMMARS = ("json", "jsonc", "json_comments")
+
+# The deepest nesting of arrays and objects accepted (the root container is level 1), PHP's
+# json_decode default. Real config files nest less than 20 levels. Data from within the bound can
+# be walked by anything that spends at most one Python frame per level (the C JSON encoder
+# included) under the default recursion limit of 1000.
+MAX_DEPTH = 512
 
 _BOM = "\ufeff"
 
@@ -50,6 +64,15 @@ _WHITESPACE = re.compile(r"[ \t\r\n]*")
 # Comments that end on the line where they start, with the blanks before them.
 _SAME_LINE_COMMENTS = re.compile(r"(?:[ \t]*/\*[^\r\n]*?\*/)*(?:[ \t]*//[^\r\n]*)?")
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+# Words that are not JSON but that people (or other serializers) write: named in an error as a
+# constant of this module, which quotes no file content.
+# A malformed number of at most 10 characters, all of them number characters, is quoted as it
+# is (``invalid number '08080'``): such a word is a number gone wrong, too short for a secret.
+_QUOTABLE_NUMBER = re.compile(r"(?=.{1,10}\Z)[-+]?(?:0[xX][0-9a-fA-F]*|[0-9.]*(?:[eE][-+]?[0-9]*)?)\Z")
+_KNOWN_WORDS = frozenset((
+    "NaN", "-NaN", "+NaN", "Infinity", "-Infinity", "+Infinity", "undefined",
+    "True", "False", "None", "TRUE", "FALSE", "NULL", "Null", "nil",
+))
 
 # Parser states: what the next significant token must be.
 _VALUE, _KEY, _COLON, _AFTER = range(4)
@@ -118,8 +141,30 @@ def _integer(text, start, digits):
         raise _error(text, start, "number has too many digits") from None
 
 
+def _number_problem(token):
+    """What is wrong with a word that starts like a number, without quoting it."""
+    body = token[1:] if token[0] in "-+" else token
+    if token[0] == "+":
+        return "a number must not start with '+'"
+    if not body:
+        return "'-' must be followed by digits"
+    if body[:2] in ("0x", "0X"):
+        return "hexadecimal numbers are not allowed"
+    if body[0] == ".":
+        return "a digit must come before the decimal point"
+    if body[0] == "0" and body[1:2].isdigit():
+        return "leading zeros are not allowed"
+    if re.match(r"[0-9]+\.(?![0-9])", body):
+        return "a digit must follow the decimal point"
+    return "expected digits with an optional fraction and exponent"
+
+
 def _bad_token(text, start, token, allow_comments, expected):
-    """The error for a token of the error group; expected is the message for a misplaced word."""
+    """The error for a token of the error group; expected is the message for a misplaced word.
+
+    The message never quotes the word (it may be a secret without its quotes), only a single
+    character that cannot be part of a word, or a word of _KNOWN_WORDS.
+    """
     if token == '"':
         _string(text, start)  # raises the precise error of the broken string
     if token == "/*":
@@ -128,8 +173,13 @@ def _bad_token(text, start, token, allow_comments, expected):
         return _error(text, start, "unexpected character %r" % token)
     if expected:
         return _error(text, start, expected)
-    kind = "number" if token[0] in "-+.0123456789" else "literal"
-    return _error(text, start, "invalid %s '%s'" % (kind, token if len(token) <= 30 else token[:27] + "..."))
+    if token in _KNOWN_WORDS or _QUOTABLE_NUMBER.match(token):
+        kind = "number" if token[0] in "-+.0123456789" else "literal"
+        return _error(text, start, "invalid %s '%s'" % (kind, token))
+    if token[0] in "-+.0123456789":
+        return _error(text, start, "invalid number: " + _number_problem(token))
+    return _error(text, start, "invalid literal: a word outside double quotes "
+                               "(expected true, false, null, a number or a string in double quotes)")
 
 
 def _expected(state, top):
@@ -195,6 +245,8 @@ def _parse(text, grammar):
                 else:
                     top.value.append(node.value)
             if kind == 1:
+                if len(stack) >= MAX_DEPTH:
+                    raise _error(text, start, "nesting deeper than %d levels" % MAX_DEPTH)
                 stack.append(node)
                 top = node
                 in_object = char == "{"
@@ -244,26 +296,85 @@ def _dump(value, indent=None, unit="  ", newline="\n", compact=False):
     return _LONE_SURROGATE.sub(lambda match: "\\u%04x" % ord(match.group()), text)
 
 
+def _copy(value):
+    """A deep copy of JSON data (dicts, lists, scalars), without recursion."""
+    holder = [value]
+    stack = [(holder, 0)]
+    while stack:
+        parent, index = stack.pop()
+        item = parent[index]
+        if isinstance(item, dict):
+            parent[index] = item = dict(item)
+            stack.extend((item, key) for key in item)
+        elif isinstance(item, list):
+            parent[index] = item = list(item)
+            stack.extend((item, position) for position in range(len(item)))
+    return holder[0]
+
+
+def _quote(key):
+    """A key as JSON text (a lone surrogate stays escaped, as in _dump)."""
+    return _dump(key)
+
+
+def _depth(value):
+    """How many levels of arrays and objects value nests (0 for a scalar), without recursion.
+
+    Stops counting past MAX_DEPTH: the caller only compares with the bound.
+    """
+    deepest = 0
+    stack = [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict):
+            children = item.values()
+        elif isinstance(item, (list, tuple)):
+            children = item
+        else:
+            continue
+        deepest = max(deepest, level)
+        if level <= MAX_DEPTH:
+            stack.extend((child, level + 1) for child in children)
+    return deepest
+
+
 def render(value, indent="  ", newline="\n"):
     """Text of a new file holding value, ending with a newline."""
     return _dump(value, "", indent, newline) + newline
 
 
-def json_equal(left, right):
-    """Compare two values as JSON data: true is not 1, 1 equals 1.0, object key order is ignored."""
+def _scalar_equal(left, right):
     if isinstance(left, bool) or isinstance(right, bool):
         return isinstance(left, bool) and isinstance(right, bool) and left == right
     if isinstance(left, (int, float)):
         return isinstance(right, (int, float)) and left == right
-    if isinstance(left, dict):
-        return (isinstance(right, dict) and len(left) == len(right)
-                and all(key in right and json_equal(item, right[key]) for key, item in left.items()))
-    if isinstance(left, (list, tuple)):
-        return (isinstance(right, (list, tuple)) and len(left) == len(right)
-                and all(json_equal(a, b) for a, b in zip(left, right)))
     if isinstance(left, str):
         return isinstance(right, str) and left == right
     return left is None and right is None
+
+
+def json_equal(left, right):
+    """Compare two values as JSON data: true is not 1, 1 equals 1.0, object key order is ignored.
+
+    A loop over an explicit stack: any depth compares without recursion.
+    """
+    pairs = [(left, right)]
+    while pairs:
+        left, right = pairs.pop()
+        if isinstance(left, dict):
+            if not (isinstance(right, dict) and len(left) == len(right)):
+                return False
+            for key, item in left.items():
+                if key not in right:
+                    return False
+                pairs.append((item, right[key]))
+        elif isinstance(left, (list, tuple)):
+            if not (isinstance(right, (list, tuple)) and len(left) == len(right)):
+                return False
+            pairs.extend(zip(left, right))
+        elif isinstance(right, (dict, list, tuple)) or not _scalar_equal(left, right):
+            return False
+    return True
 
 
 def _type_name(value):
@@ -346,7 +457,7 @@ class Document:
     @property
     def value(self):
         """The data of the whole document (a copy), None when the document is empty."""
-        return copy.deepcopy(self._root.value) if self._root is not None else None
+        return _copy(self._root.value) if self._root is not None else None
 
     @property
     def newline(self):
@@ -449,7 +560,7 @@ class Document:
             return None
         if len(chain) <= len(keys):
             raise KeyError(keys[:len(chain)])
-        return copy.deepcopy(chain[-1].value)
+        return _copy(chain[-1].value)
 
     def span(self, path):
         """(start, end) offsets of the value's text at path; KeyError if a key is missing."""
@@ -458,6 +569,25 @@ class Document:
             raise KeyError(keys)
         return chain[-1].start, chain[-1].end
 
+    def limit_depth(self, path, levels):
+        """Fail if the value at path nests more than ``levels`` arrays and objects (itself included).
+
+        The JsoncError names the first bracket too deep; a missing path passes (KeyError is not
+        raised).
+        """
+        keys, chain = self._find(path)
+        if chain is None or len(chain) <= len(keys):
+            return
+        stack = [(chain[-1], 1)]
+        while stack:
+            node, level = stack.pop()
+            if node.items is None:
+                continue
+            if level > levels:
+                where = "the value at %s" % _path_text(keys) if keys else "the document"
+                raise _error(self._text, node.start, "%s nests deeper than %d levels" % (where, levels))
+            stack.extend((item, level + 1) for item in reversed(node.items))
+
     def member_span(self, path):
         """(start, end) offsets of the member at path, from its key to the end of its value."""
         keys, chain = self._find(path)
@@ -465,22 +595,62 @@ class Document:
             raise KeyError(keys)
         return chain[-1].head, chain[-1].end
 
+    def occurrences(self, path):
+        """Every value at path, through every occurrence of a duplicate key, in text order.
+
+        A key of None matches any key of an object; a value that is not an object ends its branch
+        (no type error). Returns a list of (keys, (start, end), value): the actual keys, the span
+        of the value's text and a copy of its data.
+        """
+        keys = tuple(path) if isinstance(path, (tuple, list)) else None
+        if keys is None or not all(key is None or isinstance(key, str) for key in keys):
+            raise TypeError("a path is a tuple of string keys (or None for any key), got %r" % (path,))
+        level = [((), self._root)] if self._root is not None else []
+        for key in keys:
+            level = [(found + (item.key,), item) for found, node in level if isinstance(node.value, dict)
+                     for item in node.items if key is None or item.key == key]
+        return [(found, (node.start, node.end), _copy(node.value)) for found, node in level]
+
+    def replace_spans(self, edits):
+        """Replace the text of (start, end, replacement) spans, which must not overlap.
+
+        The result is parsed again: a replacement that breaks the file raises JsoncError and
+        leaves the document as it was.
+        """
+        edits = sorted(edits, key=lambda edit: (edit[0], edit[1]))
+        done = 0
+        for start, end, replacement in edits:
+            if not (done <= start <= end <= len(self._text)) or not isinstance(replacement, str):
+                raise ValueError("edits must be non-overlapping (start, end, text) spans of the text")
+            done = end
+        if edits:
+            self._splice(edits)
+
     def set(self, path, value):
         """Set the value at path, creating missing objects on the way; True if the text changed."""
         keys, chain = self._find(path)
         if chain is None:
+            self._check_depth(0, _nest(keys, value), len(self._text))
             self._set_empty(_nest(keys, value))
             return True
         node = chain[-1]
         if len(chain) > len(keys):
             if json_equal(node.value, value):
                 return False
+            self._check_depth(len(chain) - 1, value, node.start)
             indent = None if self._one_line(chain) else _line_indent(self._text, node.start)
             new = _dump(value, indent, self.indent, self.newline, self._compact(chain[:-1]))
             self._splice([(node.start, node.end, new)])
             return True
-        self._insert(chain, keys[len(chain) - 1], _nest(keys[len(chain):], value))
+        value = _nest(keys[len(chain):], value)
+        self._check_depth(len(chain), value, node.start)
+        self._insert(chain, keys[len(chain) - 1], value)
         return True
+
+    def _check_depth(self, levels, value, pos):
+        """Refuse value below ``levels`` containers if the result would nest deeper than MAX_DEPTH."""
+        if levels + _depth(value) > MAX_DEPTH:
+            raise _error(self._text, pos, "the new value would nest deeper than %d levels" % MAX_DEPTH)
 
     def _set_empty(self, value):
         text = self._text
@@ -498,7 +668,7 @@ class Document:
         node = chain[-1]
         newline = self.newline
         compact = self._compact(chain)
-        prefix = "" if key is None else json.dumps(key, ensure_ascii=False) + (":" if compact else ": ")
+        prefix = "" if key is None else _quote(key) + (":" if compact else ": ")
         edits = []
         trailing = ""
         if node.items:
@@ -582,6 +752,7 @@ class Document:
             return self.set(keys, [value])
         if not isinstance(chain[-1].value, list):
             raise self._type_error(keys, chain[-1], "an array")
+        self._check_depth(len(chain), value, chain[-1].start)
         self._insert(chain, None, value)
         return True
 

@@ -10,6 +10,11 @@ a session (process group) of its own with an explicit environment; one selector 
 stdout and stderr and writes stdin, so a chatty stderr or a server that does not read its stdin
 cannot block the probe. One deadline covers everything from spawn to reap: when it passes, the
 whole process group is killed.
+
+The server is not trusted: every answer is checked before it is used (a malformed one is a
+ProtocolError, never a crash), secrets are masked before any text is cut to an excerpt (so no
+fragment of a token survives a cut), and descendants that leave the process group are found
+and killed by :func:`kill_descendants` in a process that made itself their child subreaper.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -17,6 +22,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import collections
+import ctypes
 import errno
 import json
 import os
@@ -24,6 +30,8 @@ import selectors
 import signal
 import subprocess
 import time
+
+from ansible_collections.mcpfleet.mcp.plugins.module_utils._redact import redact_text
 
 PROTOCOL_VERSION = "2025-11-25"
 CLIENT_INFO = {"name": "mcpfleet.mcp.mcp_probe", "version": "1"}
@@ -38,7 +46,17 @@ STDERR_LINES = 20
 EXCERPT = 300
 
 
-def excerpt(text, limit=EXCERPT):
+# How often an idle probe checks that the server still runs (its stdout may be held open by a
+# descendant after it exited).
+EXIT_POLL = 0.05
+# PR_SET_CHILD_SUBREAPER from <linux/prctl.h>.
+_PR_SET_CHILD_SUBREAPER = 36
+
+
+def excerpt(text, limit=EXCERPT, secrets=()):
+    """``text`` with ``secrets`` masked, then cut to ``limit`` characters (masking first: a cut
+    could otherwise leave a fragment of a secret that no longer matches it)."""
+    text = redact_text(text, secrets)
     return text if len(text) <= limit else text[:limit] + "... (%d more characters)" % (len(text) - limit)
 
 
@@ -98,11 +116,12 @@ class ProtocolError(McpError):
 class RpcError(McpError):
     kind = "rpc_error"
 
-    def __init__(self, error, phase):
+    def __init__(self, error, phase, secrets=()):
         if not isinstance(error, dict):
-            error = {"message": repr(error)}
-        self.code = error.get("code")
-        self.rpc_message = str(error.get("message", ""))
+            error = {"message": json.dumps(error)}
+        code = error.get("code")
+        self.code = code if isinstance(code, int) and not isinstance(code, bool) else None
+        self.rpc_message = excerpt(str(error.get("message", "")), 10 * EXCERPT, secrets)
         super(RpcError, self).__init__(
             "the server answered %s with JSON-RPC error %s: %s" % (phase, self.code, excerpt(self.rpc_message)), phase)
 
@@ -119,11 +138,11 @@ class Timeout(McpError):
 class ToolError(McpError):
     kind = "tool_error"
 
-    def __init__(self, tool, result):
+    def __init__(self, tool, result, secrets=()):
         self.result = result
-        texts = [item.get("text", "") for item in result.get("content") or [] if isinstance(item, dict)]
+        texts = [item["text"] for item in result["content"] if isinstance(item, dict) and isinstance(item.get("text"), str)]
         super(ToolError, self).__init__(
-            "tool %s returned an error: %s" % (tool, excerpt(" ".join(texts).strip() or "(no text)")), "tools/call")
+            "tool %s returned an error: %s" % (tool, excerpt(" ".join(texts).strip() or "(no text)", secrets=secrets)), "tools/call")
 
 
 def find_command(command, path, cwd):
@@ -181,28 +200,41 @@ def ide_environment(account, path, lang="C.UTF-8"):
     }
 
 
-class StdioServer:
-    """One server process and its JSON-RPC session. Use as a context manager."""
+def _check(condition, phase, what):
+    """A malformed answer is the server's fault: say what was wrong with it."""
+    if not condition:
+        raise ProtocolError("the answer to %s is malformed: %s" % (phase, what), phase)
 
-    def __init__(self, argv, env, cwd=None, timeout=30.0, run_as=None):
-        """``run_as``: (uid, gid, groups) to switch to before exec; only root can."""
+
+class StdioServer:
+    """One server process and its JSON-RPC session. Use as a context manager.
+
+    ``secrets`` are masked in everything the server said that the probe reports.
+    """
+
+    def __init__(self, argv, env, cwd=None, timeout=30.0, secrets=()):
         self.argv = list(argv)
         self.env = env
         self.cwd = cwd
         self.timeout = timeout
         self.deadline = time.monotonic() + timeout
-        self.run_as = run_as
+        self.secrets = [secret for secret in secrets if secret]
+        # The longest text any form of a secret can take in stderr (bytes and characters).
+        self._slack = max([max(len(json.dumps(secret)), len(secret.encode("utf-8", "surrogatepass"))) for secret in self.secrets] or [0])
         self.started = None
         self.ready_ms = None
         self.total_ms = None
         self._proc = None
         self._selector = None
-        self._out = b""
-        self._pending = b""
+        self._partial = []
+        self._partial_size = 0
         self._lines = collections.deque()
         self._stderr = bytearray()
+        self._stderr_cut = False
+        self._closing = False
         self._next_id = 0
         self._phase = "spawn"
+        self._pending = b""
 
     def __enter__(self):
         self.start()
@@ -214,19 +246,16 @@ class StdioServer:
     # -- process ----------------------------------------------------------------------------
 
     def start(self):
+        self.started = time.monotonic()
         if self.cwd and not os.path.isdir(self.cwd):
             raise SpawnError("working directory %s does not exist" % self.cwd, "spawn")
         executable = find_command(self.argv[0], self.env.get("PATH", ""), self.cwd)
-        kwargs = {}
-        if self.run_as:
-            kwargs.update(user=self.run_as[0], group=self.run_as[1], extra_groups=self.run_as[2])
-        self.started = time.monotonic()
         try:
             # run_command cannot hold a conversation on stdin/stdout under a deadline.
             self._proc = subprocess.Popen(  # pylint: disable=ansible-bad-function
                 self.argv, executable=executable, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE, env=self.env, cwd=self.cwd or None, close_fds=True,
-                start_new_session=True, bufsize=0, **kwargs)
+                start_new_session=True, bufsize=0)
         except OSError as exc:
             if self.cwd and exc.filename == self.cwd:
                 raise SpawnError("cannot enter working directory %s: %s" % (self.cwd, exc.strerror), "spawn")
@@ -240,8 +269,15 @@ class StdioServer:
         self._selector.register(self._proc.stdout, selectors.EVENT_READ)
         self._selector.register(self._proc.stderr, selectors.EVENT_READ)
 
+    def elapsed_ms(self):
+        return int((time.monotonic() - self.started) * 1000) if self.started is not None else None
+
     def stderr_tail(self, lines=STDERR_LINES):
-        text = bytes(self._stderr).decode("utf-8", "replace")
+        """The last lines of stderr, secrets masked before anything is cut."""
+        text = redact_text(bytes(self._stderr).decode("utf-8", "replace"), self.secrets)
+        if self._stderr_cut:
+            # The kept tail may start inside a secret that was cut off: drop what could be one.
+            text = text[self._slack:]
         return [excerpt(line.rstrip()) for line in text.splitlines()[-lines:]]
 
     def _remaining(self):
@@ -267,14 +303,34 @@ class StdioServer:
             elif stream is self._proc.stdout:
                 self._collect_stdout(data)
             else:
-                self._stderr += data
-                del self._stderr[:-STDERR_KEEP]
+                self._collect_stderr(data)
+
+    def _collect_stderr(self, data):
+        self._stderr += data
+        # Keep room for a whole secret before the kept tail, so that masking still finds one
+        # that straddles the cut; stderr_tail drops the cut line.
+        keep = STDERR_KEEP + self._slack
+        if len(self._stderr) > keep:
+            del self._stderr[:-keep]
+            self._stderr_cut = True
 
     def _collect_stdout(self, data):
-        self._out += data
-        *lines, self._out = self._out.split(b"\n")
-        self._lines.extend(lines)
-        if len(self._out) > MAX_LINE:
+        """Split stdout into lines, looking at each byte once (a long line may come in many reads)."""
+        if self._closing:
+            return  # the session is over: nothing said now can change the result
+        start = 0
+        while True:
+            end = data.find(b"\n", start)
+            if end < 0:
+                break
+            self._partial.append(data[start:end])
+            self._lines.append(b"".join(self._partial))
+            self._partial, self._partial_size = [], 0
+            start = end + 1
+        if start < len(data):
+            self._partial.append(data[start:])
+            self._partial_size += len(data) - start
+        if self._partial_size > MAX_LINE:
             raise ProtocolError("the server wrote more than %d bytes to stdout without a newline" % MAX_LINE, self._phase)
 
     def _write(self):
@@ -315,24 +371,30 @@ class StdioServer:
             pass  # the group is already gone
 
     def close(self, kill=False):
-        """Close stdin, let the server exit (TERM, then KILL the group when it does not), reap it."""
+        """Close stdin, let the server exit (TERM, then KILL the group when it does not), reap it.
+
+        Never waits past the deadline: a server still running then is killed at once.
+        """
         if self._proc is None or self.total_ms is not None:
             return
-        if not self._proc.stdin.closed:
-            if self._registered(self._proc.stdin):
-                self._selector.unregister(self._proc.stdin)
-            self._proc.stdin.close()
-        if not kill and self._wait_exit(time.monotonic() + min(CLOSE_GRACE, self._remaining())) is None:
-            self._killpg(signal.SIGTERM)
-            self._wait_exit(time.monotonic() + min(TERM_GRACE, self._remaining()))
-        # Whatever is left in the group (the server's own children too) goes now.
-        self._killpg(signal.SIGKILL)
-        self._proc.wait()
-        self._drain()
-        self._selector.close()
-        self._proc.stdout.close()
-        self._proc.stderr.close()
-        self.total_ms = int((time.monotonic() - self.started) * 1000)
+        self._closing = True
+        try:
+            if not self._proc.stdin.closed:
+                if self._registered(self._proc.stdin):
+                    self._selector.unregister(self._proc.stdin)
+                self._proc.stdin.close()
+            if not kill and self._wait_exit(time.monotonic() + min(CLOSE_GRACE, self._remaining())) is None:
+                self._killpg(signal.SIGTERM)
+                self._wait_exit(time.monotonic() + min(TERM_GRACE, self._remaining()))
+        finally:
+            # Whatever is left in the group (the server's own children too) goes now.
+            self._killpg(signal.SIGKILL)
+            self._proc.wait()
+            self._drain()
+            self._selector.close()
+            self._proc.stdout.close()
+            self._proc.stderr.close()
+            self.total_ms = self.elapsed_ms()
 
     def _drain(self):
         """Read what the dead group left in the pipes (stderr's last words) without waiting.
@@ -362,7 +424,16 @@ class StdioServer:
             left = self._remaining()
             if left <= 0:
                 raise Timeout("no answer to %s within the timeout of %ss" % (phase, self.timeout), phase)
-            self._pump(left)
+            self._pump(min(left, EXIT_POLL))
+            if not self._lines and self._proc.poll() is not None:
+                # The server is gone but a descendant holds its stdout open: no answer can come
+                # (once what is already in the pipe has been read).
+                self._drain()
+                if not self._lines:
+                    raise EarlyExit(self._proc.returncode, phase)
+
+    def _shown(self, text):
+        return excerpt(text, 200, self.secrets)
 
     def _parse(self, raw):
         raw = raw.rstrip(b"\r")
@@ -373,10 +444,10 @@ class StdioServer:
             message = json.loads(raw.decode("utf-8"))
         except ValueError:
             raise ProtocolError("the server wrote a line that is not JSON to stdout during %s (stdout carries only the protocol; "
-                                "logs belong on stderr): %s" % (self._phase, excerpt(text, 200)), self._phase)
+                                "logs belong on stderr): %s" % (self._phase, self._shown(text)), self._phase)
         if not isinstance(message, dict) or message.get("jsonrpc") != "2.0":
             raise ProtocolError("the server wrote a message that is not JSON-RPC 2.0 during %s: %s"
-                                % (self._phase, excerpt(text, 200)), self._phase)
+                                % (self._phase, self._shown(text)), self._phase)
         if "method" not in message:
             return message
         if "id" in message:
@@ -398,10 +469,9 @@ class StdioServer:
             if message.get("id") != request_id:
                 continue  # a late answer to something else
             if "error" in message:
-                raise RpcError(message["error"], method)
+                raise RpcError(message["error"], method, self.secrets)
             result = message.get("result")
-            if not isinstance(result, dict):
-                raise ProtocolError("the answer to %s has no result object" % method, method)
+            _check(isinstance(result, dict), method, "no result object")
             return result
 
     def initialize(self):
@@ -410,7 +480,10 @@ class StdioServer:
             "capabilities": {},
             "clientInfo": CLIENT_INFO,
         })
-        self.ready_ms = int((time.monotonic() - self.started) * 1000)
+        _check(isinstance(result.get("protocolVersion"), str), "initialize", "protocolVersion is not a string")
+        _check(isinstance(result.get("capabilities", {}), dict), "initialize", "capabilities is not an object")
+        _check(isinstance(result.get("serverInfo", {}), dict), "initialize", "serverInfo is not an object")
+        self.ready_ms = self.elapsed_ms()
         self._send({"jsonrpc": "2.0", "method": "notifications/initialized"})
         return result
 
@@ -419,43 +492,123 @@ class StdioServer:
         tools, cursor, seen = [], None, set()
         while True:
             result = self.request("tools/list", {"cursor": cursor} if cursor else {})
-            tools.extend(result.get("tools") or [])
+            page = result.get("tools")
+            _check(isinstance(page, list), "tools/list", "tools is not a list")
+            _check(all(isinstance(tool, dict) and isinstance(tool.get("name"), str) for tool in page),
+                   "tools/list", "a tool is not an object with a string name")
+            tools.extend(page)
             cursor = result.get("nextCursor")
+            _check(cursor is None or isinstance(cursor, str), "tools/list", "nextCursor is not a string")
             if not cursor:
                 return tools
             if cursor in seen:
-                raise ProtocolError("tools/list repeated the cursor %s" % excerpt(str(cursor), 80), "tools/list")
+                raise ProtocolError("tools/list repeated the cursor %s" % excerpt(cursor, 80, self.secrets), "tools/list")
             seen.add(cursor)
 
     def call_tool(self, name, arguments):
         result = self.request("tools/call", {"name": name, "arguments": arguments or {}})
+        _check(isinstance(result.get("content", []), list), "tools/call", "content is not a list")
+        result.setdefault("content", [])
         if result.get("isError"):
-            raise ToolError(name, result)
+            raise ToolError(name, result, self.secrets)
         return result
 
 
-def probe(argv, env, cwd=None, timeout=30.0, call=None, run_as=None):
+def probe(argv, env, cwd=None, timeout=30.0, call=None, secrets=()):
     """Start the server, initialize, list all tools, optionally call one, shut it down.
 
     Returns a dict (server_info, protocol_version, tools, ready_ms, total_ms, stderr, and
     call_result when ``call`` = {"tool", "arguments"} is given). Raises McpError
-    with ``partial`` and ``stderr`` filled in.
+    with ``partial`` (total_ms always set) and ``stderr`` filled in. ``secrets`` are masked
+    in the excerpts of what the server said; the caller masks the rest of the result.
     """
     facts = {}
-    server = StdioServer(argv, env, cwd=cwd, timeout=timeout, run_as=run_as)
+    server = StdioServer(argv, env, cwd=cwd, timeout=timeout, secrets=secrets)
     try:
         with server:
             init = server.initialize()
-            facts.update(server_info=init.get("serverInfo") or {}, protocol_version=init.get("protocolVersion"), ready_ms=server.ready_ms)
+            facts.update(server_info=init.get("serverInfo") or {}, protocol_version=init["protocolVersion"], ready_ms=server.ready_ms)
             # A server that does not declare tools is not asked for them (the spec says so).
-            facts["tools"] = [tool.get("name") for tool in server.list_tools()] if "tools" in (init.get("capabilities") or {}) else []
+            facts["tools"] = [tool["name"] for tool in server.list_tools()] if "tools" in (init.get("capabilities") or {}) else []
             if call:
                 facts["call_result"] = server.call_tool(call["tool"], call.get("arguments"))
     except McpError as exc:
         if isinstance(exc, ToolError):
             facts["call_result"] = exc.result
-        exc.partial = dict(facts, total_ms=server.total_ms)
+        exc.partial = dict(facts, total_ms=server.total_ms if server.total_ms is not None else server.elapsed_ms() or 0)
         exc.stderr = server.stderr_tail()
         raise
     facts.update(total_ms=server.total_ms, stderr=server.stderr_tail())
     return facts
+
+
+# -- descendants ------------------------------------------------------------------------------
+
+def become_subreaper():
+    """Make this process the child subreaper of its descendants (Linux 3.4+).
+
+    A descendant that leaves the server's process group (setsid) and loses its parent is then
+    re-parented to this process instead of init, where :func:`kill_descendants` finds it.
+    Returns False where the kernel does not offer it.
+    """
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def _children_by_parent():
+    """{ppid: [pid, ...]} for every process in /proc."""
+    tree = collections.defaultdict(list)
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % name, "rb") as handle:
+                fields = handle.read().rsplit(b")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # it exited meanwhile
+        tree[int(fields[1])].append(int(name))
+    return tree
+
+
+def descendants(pid=None):
+    """Every live process below ``pid`` (this process by default)."""
+    tree = _children_by_parent()
+    found, todo = [], list(tree.get(pid or os.getpid(), []))
+    while todo:
+        child = todo.pop()
+        found.append(child)
+        todo.extend(tree.get(child, []))
+    return found
+
+
+def kill_descendants(rounds=50):
+    """SIGKILL every descendant of this process and reap the children, in bounded rounds.
+
+    Repeated because a process may fork while the tree is read; a descendant that is still
+    found after ``rounds`` rounds is one that cannot be killed (uninterruptible sleep).
+    """
+    for _round in range(rounds):
+        found = descendants()
+        for pid in found:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass  # gone already
+        _reap()
+        if not found:
+            return
+        time.sleep(0.005)
+
+
+def _reap():
+    """Collect every child that has exited, without waiting for the others."""
+    while True:
+        try:
+            pid, _status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return

@@ -44,16 +44,16 @@ class Context:
     ``env`` is the client's own environment (``${env:X}`` reads it), ``home`` the user's home,
     ``workspace`` the workspace folder (None outside a workspace), ``config_dir`` the directory of
     the config file (relative ``{file:...}`` paths). Contents read from files are collected in
-    ``file_values``: they are usually secrets, and the caller redacts them. ``check`` is called
-    with each file's path before it is read (the probe refuses files its user could not read).
+    ``file_values``: they are usually secrets, and the caller redacts them. ``read`` returns a
+    file's text (the probe reads only regular files, as the user, with a size bound).
     """
 
-    def __init__(self, env, home, workspace=None, config_dir=None, check=None):
+    def __init__(self, env, home, workspace=None, config_dir=None, read=None):
         self.env = env
         self.home = home
         self.workspace = workspace
         self.config_dir = config_dir
-        self.check = check
+        self.read = read or _read_text
         self.file_values = []
 
     def read_file(self, path):
@@ -61,13 +61,15 @@ class Context:
             path = self.home + path[1:]
         elif not os.path.isabs(path):
             path = os.path.join(self.config_dir or self.home, path)
-        if self.check:
-            self.check(path)
-        with open(path, "rb") as handle:
-            value = handle.read().decode("utf-8").strip()
+        value = self.read(path).strip()
         if value:
             self.file_values.append(value)
         return value
+
+
+def _read_text(path):
+    with open(path, "rb") as handle:
+        return handle.read().decode("utf-8")
 
 
 def _vscode(match, ctx):

@@ -10,6 +10,13 @@ that is already in a file (the ``before`` side of a diff) nor one that sits in a
 entry. Every value under an entry's secret keys (``env``, ``headers``, ...) is therefore masked
 structurally, in the data and in the file text, and any other occurrence of such a value is
 masked as a substring.
+
+Duplicate keys: a file can hold a member twice (``"env": {...}, "env": {...}``, or two copies of
+``servers`` or of one entry). Only the last copy is data, but every copy is text, so the file texts
+are redacted by walking every parsed occurrence, and ``collect_text`` finds the secrets of the
+shadowed copies too.
+
+Walks over values are loops, not recursion, so no depth of data makes them fail.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -17,8 +24,9 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
+import re
 
-from ansible_collections.mcpfleet.mcp.plugins.module_utils._jsonc import Document, JsoncError
+from ansible_collections.mcpfleet.mcp.plugins.module_utils._jsonc import Document, JsoncError, json_equal
 
 MASK = "********"
 # Shown on the after side of a diff where a masked value replaces a different one, so that a
@@ -27,6 +35,8 @@ CHANGED_MASK = "******** (changed)"
 # Shorter values (``"1"``, ``"true"``) are masked where they are secrets but not searched for
 # elsewhere in a text, where they would mangle unrelated words.
 MIN_SUBSTRING = 6
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _secret_items(entry, secret_keys):
@@ -50,6 +60,77 @@ def collect(entries, secret_keys, extra=()):
     return secrets
 
 
+def collect_text(text, grammar, key_path, secret_keys):
+    """Return the set of secret strings in every server entry of a config file's text.
+
+    Every occurrence counts: the shadowed copies of a duplicate ``servers``, entry or ``env`` key
+    included. A text that does not parse gives an empty set.
+    """
+    try:
+        document = Document(text or "", grammar=grammar)
+    except JsoncError:
+        return set()
+    return set(value for dummy, dummy, value in _secret_occurrences(document, key_path, secret_keys)
+               if isinstance(value, str) and value)
+
+
+def _secret_occurrences(document, key_path, secret_keys):
+    """(keys, span, value) of every member of every secret map of every entry, in text order."""
+    found = []
+    for key in secret_keys:
+        found.extend(document.occurrences(tuple(key_path) + (None, key, None)))
+    return sorted(found, key=lambda occurrence: occurrence[1])
+
+
+def _map_strings(value, function):
+    """A copy of value with function applied to every string in dicts, lists and tuples (keys
+    included), without recursion. A container met twice (shared or in a cycle) is copied once."""
+    holder = [value]
+    stack = [(holder, 0)]
+    copies = {}
+    tuples = []
+    while stack:
+        parent, index = stack.pop()
+        item = parent[index]
+        if isinstance(item, str):
+            parent[index] = function(item)
+        elif isinstance(item, (dict, list, tuple)):
+            if id(item) in copies:
+                parent[index] = copies[id(item)]
+                continue
+            if isinstance(item, dict):
+                new = {}
+                for key, child in item.items():
+                    new[function(key) if isinstance(key, str) else key] = child
+                copies[id(item)] = parent[index] = new
+                stack.extend((new, key) for key in new)
+            else:
+                new = list(item)
+                copies[id(item)] = parent[index] = new
+                if isinstance(item, tuple):
+                    tuples.append((parent, index, new))
+                stack.extend((new, position) for position in range(len(new)))
+    # Tuples become tuples again, inner ones first (they were met after their containers).
+    for parent, index, new in reversed(tuples):
+        parent[index] = tuple(new)
+    return holder[0]
+
+
+def _escape_surrogates(text):
+    return _LONE_SURROGATE.sub(lambda match: "\\u%04x" % ord(match.group()), text)
+
+
+def controller_safe(value):
+    """A copy of a module result that the controller accepts as UTF-8 JSON.
+
+    A JSON file may hold a lone surrogate (``"\\ud800"``), which Python decodes into a str that
+    cannot be encoded as UTF-8; every such character, in any string or key of nested dicts,
+    lists and tuples, becomes its escape text (a backslash, ``u`` and four hex digits). Apply it
+    to the whole result (and to failure messages) right before exit_json/fail_json.
+    """
+    return _map_strings(value, _escape_surrogates)
+
+
 def redact_text(text, secrets):
     """Replace every occurrence of a known secret (long enough to search for) in ``text``."""
     if not text:
@@ -63,14 +144,8 @@ def redact_text(text, secrets):
 
 
 def redact_value(value, secrets):
-    """Apply redact_text to every string inside lists and dicts (keys included)."""
-    if isinstance(value, str):
-        return redact_text(value, secrets)
-    if isinstance(value, list):
-        return [redact_value(item, secrets) for item in value]
-    if isinstance(value, dict):
-        return dict((redact_text(key, secrets), redact_value(item, secrets)) for key, item in value.items())
-    return value
+    """Apply redact_text to every string inside lists, tuples and dicts (keys included)."""
+    return _map_strings(value, lambda text: redact_text(text, secrets))
 
 
 def redact_entry(entry, secret_keys, secrets=()):
@@ -84,21 +159,14 @@ def redact_entry(entry, secret_keys, secrets=()):
     return redact_value(masked, secrets)
 
 
-def _servers(document, key_path):
-    try:
-        servers = document.get(key_path)
-    except (KeyError, JsoncError):
-        return {}
-    return servers if isinstance(servers, dict) else {}
-
-
 def redact_file_texts(before, after, grammar, key_path, secret_keys, secrets=()):
     """Redact the before and after texts of a config file for a diff.
 
     Every server entry under ``key_path`` has its secret values replaced in place (the text
     keeps its layout, so the diff shows only real changes), a value that differs between the
     sides is shown as CHANGED_MASK on the after side, and any other occurrence of a secret is
-    masked as a substring.
+    masked as a substring. Every copy of a duplicate key is redacted, not only the one that
+    counts as data.
     """
     documents = []
     for text in (before, after):
@@ -111,18 +179,18 @@ def redact_file_texts(before, after, grammar, key_path, secret_keys, secrets=())
     for side, document in enumerate(documents):
         if document is None:
             continue
-        for server, entry in _servers(document, key_path).items():
-            for key, name, value in _secret_items(entry, secret_keys):
-                if isinstance(value, str) and value:
-                    all_secrets.add(value)
-                path = tuple(key_path) + (server, key, name)
-                if side == 0:
-                    old_values[path] = value
-                    mask = MASK
-                else:
-                    changed = path in old_values and old_values[path] != value
-                    mask = CHANGED_MASK if changed else MASK
-                document.set(path, mask)
+        edits = []
+        for path, (start, end), value in _secret_occurrences(document, key_path, secret_keys):
+            if isinstance(value, str) and value:
+                all_secrets.add(value)
+            if side == 0:
+                old_values.setdefault(path, []).append(value)
+                mask = MASK
+            else:
+                changed = path in old_values and not any(json_equal(old, value) for old in old_values[path])
+                mask = CHANGED_MASK if changed else MASK
+            edits.append((start, end, json.dumps(mask)))
+        document.replace_spans(edits)
     texts = []
     for text, document in zip((before, after), documents):
         if text is None:

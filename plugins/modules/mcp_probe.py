@@ -29,8 +29,10 @@ description:
     O(path_env), C(LANG=C.UTF-8), then O(client_env), then the env file, then the entry's
     C(env) (O(env) without O(client)). It runs without a shell, in a process group of its own,
     as O(user).
-  - The whole probe, from spawn to reap, stays within O(timeout); on timeout the server's whole
-    process group is killed.
+  - The whole probe, from spawn to reap, stays within O(timeout) (plus at most a second for
+    reading the files); on timeout the server's whole process group is killed. Every descendant
+    of the server, also one that left its process group, is killed when the probe ends.
+  - Only regular files are read (never a FIFO or a device), up to a size bound.
   - Every value of the entry's C(env), of its env file, of O(env), of O(client_env) and every file
     content a placeholder read is replaced by C(********) in the results, in error messages and
     in the server's stderr.
@@ -63,9 +65,12 @@ options:
     description:
       - The account the server runs as and whose configuration is read. C(HOME), C(USER),
         C(LOGNAME) and C(SHELL) of the server come from it, and C(~/) in paths is its home.
-      - When the module runs as root (O(user) given, no C(become_user)), the server runs as
-        O(user) with its groups. Otherwise the module must already run as O(user), for example
-        with C(become_user).
+      - When the module runs as root (O(user) given, no C(become_user)), it forks a process that
+        drops to O(user)'s uid, gid and supplementary groups before it reads anything: the
+        config file, the env file and every file a placeholder names are read with the user's
+        own rights (the kernel decides, directories and ACLs included), and the server is
+        started by that process. Root only receives the masked result. Otherwise the module
+        must already run as O(user), for example with C(become_user).
       - Defaults to the user the module runs as.
     type: str
   scope:
@@ -322,15 +327,18 @@ failure:
 import os
 
 from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.mcpfleet.mcp.plugins.module_utils._as_user import UserProcessError, UserProcessTimeout, call_as
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._clients import (
     CLIENT_ARGUMENT_SPEC, ClientError, find_entry, get_profile, read_entry, resolve_from_params,
 )
-from ansible_collections.mcpfleet.mcp.plugins.module_utils._config_file import ConfigFileError, check_readable, read_text
+from ansible_collections.mcpfleet.mcp.plugins.module_utils._config_file import ConfigFileError, decode, read_bytes, read_text
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._envfile import EnvFileError, parse as parse_env_file
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._jsonc import Document, JsoncError
-from ansible_collections.mcpfleet.mcp.plugins.module_utils._mcp_stdio import McpError, ide_environment, merge_environment, probe
+from ansible_collections.mcpfleet.mcp.plugins.module_utils._mcp_stdio import (
+    McpError, become_subreaper, ide_environment, kill_descendants, merge_environment, probe,
+)
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._placeholders import Context, PlaceholderError, expand_all
-from ansible_collections.mcpfleet.mcp.plugins.module_utils._redact import redact_text, redact_value
+from ansible_collections.mcpfleet.mcp.plugins.module_utils._redact import controller_safe, redact_text, redact_value
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._users import AccountError, expand_home, get_account
 
 DIRECT_OPTIONS = ("command", "args", "env", "env_file", "cwd")
@@ -373,7 +381,7 @@ def _from_client(params, launch, client_env):
     """The entry's spec with placeholders expanded, as the client would read it."""
     profile = get_profile(params["client"], params["key"])
     launch.path = resolve_from_params(profile, launch.account, params)
-    text = read_text(launch.path, launch.account)
+    text = read_text(launch.path)
     if text is None:
         raise ProbeSetupError("%s does not exist: client %s has no configuration for %s" % (launch.path, params["client"], launch.account.name))
     try:
@@ -391,7 +399,7 @@ def _from_client(params, launch, client_env):
                               % (params["name"], launch.path, spec["transport"] or "unknown"))
     workspace = expand_home(params["workspace"], launch.account) if params["workspace"] else None
     context = Context(client_env, launch.account.home, workspace=workspace, config_dir=os.path.dirname(launch.path),
-                      check=lambda path: check_readable(path, launch.account))
+                      read=lambda path: decode(path, read_bytes(path, what="placeholder file")[0] or b""))
     fields = expand_all(dict((field, spec[field]) for field in DIRECT_OPTIONS), profile["placeholders"], context)
     launch.add_secrets(context.file_values)
     for field, kind, what in (("command", str, "a string"), ("args", list, "a list"), ("env", dict, "an object")):
@@ -426,10 +434,11 @@ def build_launch(params, account):
     if fields["env_file"]:
         env_file = os.path.join(launch.cwd, expand_home(fields["env_file"], account))
         try:
-            check_readable(env_file, account)
-            with open(env_file, "rb") as handle:
-                file_env = parse_env_file(handle.read().decode("utf-8"))
-        except (OSError, UnicodeDecodeError, EnvFileError, ConfigFileError) as exc:
+            data, _info = read_bytes(env_file, what="env file")
+            if data is None:
+                raise ConfigFileError("it does not exist")
+            file_env = parse_env_file(decode(env_file, data))
+        except (EnvFileError, ConfigFileError) as exc:
             raise ProbeSetupError("env file %s cannot be read: %s" % (env_file, exc))
         launch.add_secrets(file_env.values())
     launch.env = merge_environment(client_env, file_env, fields["env"], append_path=append_path)
@@ -437,14 +446,45 @@ def build_launch(params, account):
     return launch
 
 
-def run_as(account):
-    """(uid, gid, groups) to switch to, None to stay; only root can switch."""
-    if account.uid == os.geteuid():
-        return None
-    if os.geteuid() != 0:
+def probe_as_user(account, params):
+    """Read the configuration and probe the server, in a process that is ``account``.
+
+    The config file, the env file and files that placeholders name are read with the user's own
+    rights, and the server starts as a child of this process. Returns the module's result, with
+    every secret masked, and ``failed`` with ``msg`` and ``failure`` when the probe failed.
+    """
+    result = dict(changed=False)
+    try:
+        launch = build_launch(params, account)
+    except (AccountError, ClientError, ConfigFileError, PlaceholderError, ProbeSetupError) as exc:
+        return dict(result, failed=True, msg=str(exc), failure={"kind": "config", "phase": "setup"})
+    result["launch"] = launch.describe()
+    result["warnings"] = launch.warnings
+    try:
+        facts = probe(launch.argv, launch.env, cwd=launch.cwd, timeout=params["timeout"], call=params["call"],
+                      secrets=launch.secrets)
+    except McpError as exc:
+        result.update(redact_value(dict((key, value) for key, value in exc.partial.items() if value is not None), launch.secrets))
+        result["stderr"] = redact_text("\n".join(exc.stderr), launch.secrets)
+        return dict(result, failed=True, msg=redact_text(str(exc), launch.secrets), failure=exc.details())
+    facts["stderr"] = "\n".join(facts["stderr"])
+    result.update(redact_value(facts, launch.secrets))
+    missing = [tool for tool in params["expect_tools"] if tool not in facts["tools"]]
+    if missing:
+        return dict(result, failed=True, msg="the server answered but does not list the expected tools %s" % ", ".join(missing),
+                    failure={"kind": "missing_tools", "phase": "tools/list"})
+    return result
+
+
+def check_can_act(account):
+    """Only root can act for another user; anyone else must already be that user."""
+    if account.uid != os.geteuid() and os.geteuid() != 0:
         raise ProbeSetupError("cannot start the server as %s: the module runs as uid %d; use become_user: %s, or become root"
                               % (account.name, os.geteuid(), account.name))
-    return account.uid, account.gid, os.getgrouplist(account.name, account.gid)
+
+
+# What root allows the process of the user beyond the probe's own timeout (reading the files).
+SETUP_ALLOWANCE = 0.9
 
 
 def main():
@@ -480,31 +520,27 @@ def main():
     if params["timeout"] <= 0:
         module.fail_json(msg="timeout must be positive")
 
-    result = dict(changed=False)
     try:
         account = get_account(params["user"])
-        launch = build_launch(params, account)
-        switch = run_as(account)
-    except (AccountError, ClientError, ConfigFileError, PlaceholderError, ProbeSetupError) as exc:
-        module.fail_json(msg=str(exc), failure={"kind": "config", "phase": "setup"}, **result)
-    result["launch"] = launch.describe()
-    for warning in launch.warnings:
-        module.warn(warning)
-
+        check_can_act(account)
+    except (AccountError, ProbeSetupError) as exc:
+        module.fail_json(msg=str(exc), failure={"kind": "config", "phase": "setup"}, changed=False)
+    # Descendants of the server that leave its process group (setsid) are re-parented to us,
+    # so that none of them outlives the task.
+    become_subreaper()
     try:
-        facts = probe(launch.argv, launch.env, cwd=launch.cwd, timeout=params["timeout"], call=params["call"], run_as=switch)
-    except McpError as exc:
-        result.update(redact_value(dict((key, value) for key, value in exc.partial.items() if value is not None), launch.secrets))
-        result["stderr"] = redact_text("\n".join(exc.stderr), launch.secrets)
-        module.fail_json(msg=redact_text(str(exc), launch.secrets), failure=exc.details(), **result)
-    facts["stderr"] = "\n".join(facts["stderr"])
-    result.update(redact_value(facts, launch.secrets))
-    missing = [tool for tool in params["expect_tools"] if tool not in facts["tools"]]
-    if missing:
-        module.fail_json(msg="the server answered but does not list the expected tools %s" % ", ".join(missing),
-                         failure={"kind": "missing_tools", "phase": "tools/list"}, **result)
+        result = call_as(account, probe_as_user, (account, params), timeout=params["timeout"] + SETUP_ALLOWANCE)
+    except UserProcessError as exc:
+        result = dict(changed=False, failed=True, msg="the probe as %s failed: %s" % (account.name, exc),
+                      failure={"kind": "timeout" if isinstance(exc, UserProcessTimeout) else "error", "phase": "probe"})
+    finally:
+        kill_descendants()
+    for warning in result.pop("warnings", []):
+        module.warn(controller_safe(warning))
+    result = controller_safe(result)
+    if result.get("failed"):
+        module.fail_json(**result)
     module.exit_json(**result)
-
 
 if __name__ == "__main__":
     main()

@@ -25,10 +25,22 @@ description:
   - Keys of an existing entry that the module does not manage (a user's C(disabled),
     C(autoApprove), ...) are kept unless O(exclusive=true). Members are changed one by one, so
     comments inside the entry survive too.
-  - Writes take an exclusive lock on the file's directory, re-read the file under it, and
-    replace the file atomically through a temporary file in the same directory. A symlinked
-    config is followed to its target; owner, mode and SELinux context of an existing file are
-    kept.
+  - Run as root for another O(user), the module never touches that user's files with root's
+    authority. It forks a process that drops to the user's uid, gid and supplementary groups,
+    and that process resolves the path, reads, locks, creates parent directories, backs up and
+    writes; root only receives the result. A planted symlink, FIFO or race in the user's home
+    therefore gains nothing the user did not already have. A symlinked config (stow, chezmoi)
+    is followed to its target as the user would follow it.
+  - Only a regular file is read, without blocking and up to O(max_size) bytes; a FIFO, socket,
+    device or a larger file is refused with a message naming it.
+  - Writes take an exclusive lock on the file's directory (other runs of this module wait for
+    it), re-read the file under it, and replace the file atomically through a temporary file
+    created exclusively in the same directory with the final mode. The mode of an existing file
+    is kept.
+  - A program that rewrites the file in place without a lock cannot lose data to the module:
+    a read that does not parse is taken for a save in progress and read again, and right
+    before the rename the file must still be exactly what was read; if it is not, the edit is
+    computed again from the new content (a bounded number of times).
   - Secrets (the values of O(env) and O(headers), and any env or header value already in the
     file) are masked in the returned entry, in both sides of the diff and in error messages.
   - A file that cannot be parsed, a key with the wrong type or an option the client cannot
@@ -39,9 +51,7 @@ author:
 extends_documentation_fragment:
   - mcpfleet.mcp.client
   - mcpfleet.mcp.client.attributes
-  - ansible.builtin.files
   - ansible.builtin.action_common_attributes
-  - action_common_attributes.files
 attributes:
   check_mode:
     support: full
@@ -127,22 +137,38 @@ options:
     default: true
   backup:
     description:
-      - Keep a copy of the file, named with a timestamp, before changing it.
+      - Keep a copy of the file before changing it, named C(<file>.<timestamp>.<random>~) beside
+        it. The copy holds exactly the bytes that were replaced, is created by O(user) under a
+        fresh name (a name planted in advance is never followed) and is mode V('0600') from the
+        first byte.
     type: bool
     default: false
   mode:
     description:
-      - Mode of the file. A file the module creates is V('0600') unless this is set; an existing
-        file keeps its mode unless this is set.
+      - Mode of the file, as octal digits (V('0600')) or a number. A file the module creates is
+        V('0600') unless this is set; an existing file keeps its mode unless this is set.
+    type: raw
   owner:
     description:
-      - Owner of the file. A file the module creates belongs to O(user) unless this is set.
+      - Owner of the file (name or uid). A file belongs to O(user) unless this is set; only
+        root acting for root can give a file away.
+    type: str
   group:
     description:
-      - Group of the file. A file the module creates belongs to the primary group of O(user)
-        unless this is set.
+      - Group of the file (name or gid). A file the module creates belongs to the primary group
+        of O(user) unless this is set; O(user) must be a member of the group.
+    type: str
+  max_size:
+    description:
+      - The largest config file, in bytes, that the module reads. A larger file is refused
+        (not read, not changed), so that a hostile or runaway file cannot exhaust memory.
+    type: int
+    default: 33554432
 notes:
-  - Run the module as root (C(become)) or as O(user) itself.
+  - Run the module as root (C(become)) or as O(user) itself. As root it acts in a process of
+    O(user) (see the description); as O(user) it simply is that process.
+  - A new file gets the default SELinux context of its directory; an existing file's context
+    is not copied to its replacement.
   - A client that is running may rewrite its file at any time (Claude Code rewrites
     C(~/.claude.json)); the module's write is atomic, but a client that saves stale data
     afterwards can drop the entry again.
@@ -243,7 +269,7 @@ backup_file:
   description: The backup made before the change.
   returned: when O(backup=true) and the file was changed
   type: str
-  sample: /home/alice/.cursor/mcp.json.2211.2026-11-24@21:40:03~
+  sample: /home/alice/.cursor/mcp.json.2026-11-24@21:40:03.5f1c2a~
 diff:
   description: The file before and after, with secrets masked on both sides.
   returned: when diff mode is on
@@ -269,9 +295,13 @@ diff:
 
 import grp
 import os
+import pwd
+import random
+import time
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.mcpfleet.mcp.plugins.module_utils._as_user import UserProcessError, call_as, describe_error
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._clients import (
     CLIENT_ARGUMENT_SPEC,
     ClientError,
@@ -285,17 +315,32 @@ from ansible_collections.mcpfleet.mcp.plugins.module_utils._clients import (
     secret_keys,
 )
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._config_file import (
+    DEFAULT_MAX_SIZE,
     NEW_FILE_MODE,
     ConfigFileError,
+    REDO,
+    WRITTEN,
+    commit,
     locked,
     make_parents,
-    read_text,
+    read_snapshot,
     real_path,
-    write_atomic,
+    write_backup,
 )
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._jsonc import Document, JsoncError, render
-from ansible_collections.mcpfleet.mcp.plugins.module_utils._redact import collect, redact_entry, redact_file_texts, redact_text
+from ansible_collections.mcpfleet.mcp.plugins.module_utils._redact import (
+    collect, controller_safe, redact_entry, redact_file_texts, redact_text,
+)
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._users import AccountError, get_account
+
+# A read that does not parse may be a save in progress by a program that rewrites the file in
+# place: it is read again this many times, this far apart, before the file counts as broken.
+TORN_READS = 8
+TORN_READ_PAUSE = 0.05
+# How often the edit is redone when another writer changed the file before our rename, and
+# the longest random pause before a new round (so that we fall out of step with that writer).
+EDIT_ROUNDS = 30
+EDIT_ROUND_JITTER = 0.01
 
 
 def _string_map(option, value):
@@ -326,80 +371,170 @@ def _spec(params):
     )
 
 
-def _edit(profile, path, text, name, spec, exclusive, create):
-    """Return (new text, entry before, entry after) for the file's current ``text`` (None: missing)."""
-    if text is None:
-        if spec is None:
-            return None, None, None
-        if not create:
-            raise ConfigFileError("%s does not exist and create=false" % path)
-        text = render(new_file_data(profile))
+def _file_mode(value):
+    """The O(mode) option: octal digits as a string, or the number itself."""
+    if value is None:
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        mode = value
+    elif isinstance(value, str) and value.isdigit():
+        mode = int(value, 8)
+    else:
+        raise ClientError("mode must be an octal number such as '0600', got %r" % (value,))
+    if mode > 0o7777:
+        raise ClientError("mode %r is out of range" % (value,))
+    return mode
+
+
+def _id(value, database, what):
+    if value is None:
+        return -1
+    if value.isdigit():
+        return int(value)
     try:
-        document = Document(text, grammar=profile["grammar"])
-        current = find_entry(profile, document, name)
-        if spec is None:
-            remove_entry(profile, document, name)
+        return database(value)[2]
+    except KeyError:
+        raise ClientError("unknown %s %r" % (what, value))
+
+
+class Editor:
+    """One entry in one file: the edit, computed again from whatever the file holds now."""
+
+    def __init__(self, profile, path, params):
+        self.profile = profile
+        self.path = path
+        self.name = params["name"]
+        self.spec = _spec(params)
+        self.exclusive = params["exclusive"]
+        self.create = params["create"]
+        self.max_size = params["max_size"]
+        # Whether a read saw content: an empty read after that is taken for a save in progress.
+        self.had_content = False
+
+    def edit(self, text):
+        """Return (new text, entry before, entry after) for ``text`` (None: no file)."""
+        if text is None:
+            if self.spec is None:
+                return None, None, None
+            if not self.create:
+                raise ConfigFileError("%s does not exist and create=false" % self.path)
+            text = render(new_file_data(self.profile))
+        document = Document(text, grammar=self.profile["grammar"])
+        current = find_entry(self.profile, document, self.name)
+        if self.spec is None:
+            remove_entry(self.profile, document, self.name)
             return document.text, current, None
-        entry = merge_entry(profile, current, spec, exclusive)
-        apply_entry(profile, document, name, entry)
-    except (JsoncError, ClientError) as exc:
-        raise ConfigFileError("%s: %s" % (path, exc))
-    return document.text, current, entry
+        entry = merge_entry(self.profile, current, self.spec, self.exclusive)
+        apply_entry(self.profile, document, self.name, entry)
+        return document.text, current, entry
 
+    def edit_text(self, text):
+        """``edit`` with the parse and profile errors named after the file."""
+        try:
+            return self.edit(text)
+        except (ClientError, JsoncError) as exc:
+            raise ConfigFileError("%s: %s" % (self.path, exc))
 
-def _file_args(module, account, target, creating):
-    file_args = module.load_file_common_arguments(module.params, path=target)
-    if creating:
-        if file_args["mode"] is None:
-            file_args["mode"] = NEW_FILE_MODE
-        if file_args["owner"] is None:
-            file_args["owner"] = account.name
-        if file_args["group"] is None:
+    def read(self, target, watch=False):
+        """Snapshot the file and compute the edit; a read that does not parse is read again.
+
+        A program that rewrites the file in place leaves it empty or half written for a moment:
+        an edit computed from that would throw away everything it stores.
+        """
+        for attempt in range(TORN_READS):
+            snapshot = read_snapshot(target, self.max_size, watch)
+            if self.had_content and not (snapshot.text or "").strip() and attempt < TORN_READS - 1:
+                snapshot.close()  # emptied since an earlier read: most likely truncated for a save
+                time.sleep(TORN_READ_PAUSE)
+                continue
+            self.had_content = self.had_content or bool((snapshot.text or "").strip())
             try:
-                file_args["group"] = grp.getgrgid(account.gid).gr_name
-            except KeyError:
-                file_args["group"] = str(account.gid)
-    return file_args
+                return snapshot, self.edit(snapshot.text)
+            except ClientError as exc:
+                snapshot.close()
+                raise ConfigFileError("%s: %s" % (self.path, exc))
+            except JsoncError as exc:
+                snapshot.close()
+                if attempt == TORN_READS - 1 or not snapshot.exists:
+                    raise ConfigFileError("%s: %s" % (self.path, exc))
+            time.sleep(TORN_READ_PAUSE)
+        raise AssertionError("unreachable")  # pragma: no cover
 
 
-def run(module):
-    params = module.params
-    account = get_account(params["user"])
+def _write(editor, target, params, ownership):
+    """Write the edit; when another writer got in the way, redo it from what that writer left.
+
+    Returns (the text the last edit started from, the edit, the backup file, whether written).
+    """
+    make_parents(os.path.dirname(target))
+    backup_file = None
+    wrote = False
+    # Writers of this module wait for each other; other programs are caught by commit().
+    with locked(os.path.dirname(target)):
+        for _round in range(EDIT_ROUNDS):
+            snapshot, edit = editor.read(target, watch=True)
+            try:
+                if edit[0] == snapshot.text:
+                    return snapshot.text, edit, backup_file, wrote
+                if params["backup"] and snapshot.exists and backup_file is None:
+                    backup_file = write_backup(target, snapshot)
+                mode = _file_mode(params["mode"])
+                if mode is None:
+                    mode = snapshot.mode if snapshot.exists else NEW_FILE_MODE
+                status = commit(target, snapshot, edit[0], mode, ownership, editor.max_size)
+            finally:
+                snapshot.close()
+            if status == WRITTEN:
+                return snapshot.text, edit, backup_file, True
+            if status == REDO:
+                wrote = True  # ours is in place, but a program may have written over it: look again
+            elif backup_file and not wrote:
+                # Nothing was written: the backup is of a file that is gone; the next round backs up its successor.
+                os.unlink(backup_file)
+                backup_file = None
+            time.sleep(random.uniform(0, EDIT_ROUND_JITTER))
+    raise ConfigFileError("%s kept changing while it was edited (%d tries): another program is rewriting it"
+                          % (editor.path, EDIT_ROUNDS))
+
+
+def _attribute_changes(target, params, ownership):
+    """What O(mode), O(owner) and O(group) would change on ``target``: (mode or None, ownership or None)."""
+    info = os.stat(target)
+    mode = _file_mode(params["mode"])
+    uid, gid = ownership
+    return (mode if mode is not None and info.st_mode & 0o7777 != mode else None,
+            ownership if (uid not in (-1, info.st_uid)) or (gid not in (-1, info.st_gid)) else None)
+
+
+def edit_config(account, params, check_mode, diff):
+    """The whole task, run as ``account``: every path below is resolved, read and written by it."""
     profile = get_profile(params["client"], params["key"])
     path = resolve_from_params(profile, account, params)
-    spec = _spec(params)
-    target = real_path(path, account)
-    name = params["name"]
-    text = read_text(target)
-    new_text, before_entry, entry = _edit(profile, path, text, name, spec, params["exclusive"], params["create"])
-    changed = new_text != text
-    result = dict(path=path, client=params["client"])
-    backup_file = None
-    creating = text is None and changed
-    if changed and not module.check_mode:
-        make_parents(os.path.dirname(target), account)
-        with locked(os.path.dirname(target)):
-            now = read_text(target)
-            if now != text:
-                # Another writer changed the file since it was read: edit what is there now.
-                text = now
-                new_text, before_entry, entry = _edit(profile, path, text, name, spec, params["exclusive"], params["create"])
-            creating = text is None
-            changed = new_text != text
-            if changed:
-                if params["backup"] and text is not None:
-                    backup_file = module.backup_local(target)
-                write_atomic(module, target, new_text)
-    result["changed"] = changed
-    if os.path.exists(target):
-        result["changed"] = module.set_fs_attributes_if_different(_file_args(module, account, target, creating), changed)
+    target = real_path(path)
+    editor = Editor(profile, path, params)
+    ownership = (_id(params["owner"], pwd.getpwnam, "owner"), _id(params["group"], grp.getgrnam, "group"))
+    snapshot, (new_text, before_entry, entry) = editor.read(target)
+    before_text, backup_file, wrote = snapshot.text, None, False
+    if new_text != before_text and not check_mode:
+        before_text, (new_text, before_entry, entry), backup_file, wrote = _write(editor, target, params, ownership)
+    changed = wrote or new_text != before_text
+    if not changed and snapshot.exists:
+        # Nothing to edit; the file's attributes may still differ from the options.
+        mode, owners = _attribute_changes(target, params, ownership)
+        changed = mode is not None or owners is not None
+        if changed and not check_mode:
+            if mode is not None:
+                os.chmod(target, mode)
+            if owners is not None:
+                os.chown(target, *owners)
+    result = dict(path=path, client=params["client"], changed=changed)
     keys = secret_keys(profile)
     secrets = collect([before_entry, entry], keys, _secret_params(params))
     result["entry"] = redact_entry(entry, keys, secrets)
     if backup_file:
         result["backup_file"] = backup_file
-    if module._diff:
-        before, after = redact_file_texts(text or "", new_text or "", profile["grammar"], profile["key"], keys, secrets)
+    if diff:
+        before, after = redact_file_texts(before_text or "", new_text or "", profile["grammar"], profile["key"], keys, secrets)
         result["diff"] = dict(before=before, after=after, before_header=path, after_header=path)
     return result
 
@@ -427,15 +562,22 @@ def main():
         exclusive=dict(type="bool", default=False),
         create=dict(type="bool", default=True),
         backup=dict(type="bool", default=False),
+        mode=dict(type="raw"),
+        owner=dict(type="str"),
+        group=dict(type="str"),
+        max_size=dict(type="int", default=DEFAULT_MAX_SIZE),
     )
-    module = AnsibleModule(argument_spec=argument_spec, add_file_common_args=True, supports_check_mode=True)
+    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+    secrets = _secret_params(module.params)
     try:
-        result = run(module)
-    except (AccountError, ClientError, ConfigFileError) as exc:
-        module.fail_json(msg=redact_text(str(exc), _secret_params(module.params)))
+        account = get_account(module.params["user"])
+        # Root never touches the user's files itself: the edit runs in a process that is the user.
+        result = call_as(account, edit_config, (account, module.params, module.check_mode, module._diff))
+    except (AccountError, ClientError, ConfigFileError, JsoncError, UserProcessError) as exc:
+        module.fail_json(msg=controller_safe(redact_text(str(exc), secrets)))
     except OSError as exc:
-        module.fail_json(msg=redact_text("%s: %s" % (exc.filename or "config file", exc.strerror or exc), _secret_params(module.params)))
-    module.exit_json(**result)
+        module.fail_json(msg=controller_safe(redact_text(describe_error(exc), secrets)))
+    module.exit_json(**controller_safe(result))
 
 
 if __name__ == "__main__":

@@ -104,16 +104,26 @@ def test_numbers():
 
 
 @pytest.mark.parametrize("word, message", [
+    # Short words of number characters are numbers gone wrong: quoted as they are.
     ("01", "invalid number '01'"),
     ("0x1F", "invalid number '0x1F'"),
     ("+1", "invalid number '+1'"),
     (".5", "invalid number '.5'"),
     ("1.", "invalid number '1.'"),
+    ("1.e5", "invalid number '1.e5'"),
     ("-", "invalid number '-'"),
+    ("1e", "invalid number '1e'"),
+    # Anything else may be a secret that lost its quotes: described, never quoted.
+    ("0x" + "3f9a" * 10, "invalid number: hexadecimal numbers are not allowed"),
+    ("0" + "7" * 30, "invalid number: leading zeros are not allowed"),
+    ("3f9a3f9a3f9a3f9a", "invalid number: expected digits with an optional fraction and exponent"),
+    # Well-known words are named (as constants of the parser, not quoted from the file).
     ("NaN", "invalid literal 'NaN'"),
     ("-Infinity", "invalid number '-Infinity'"),
     ("True", "invalid literal 'True'"),
     ("undefined", "invalid literal 'undefined'"),
+    ("truex", "invalid literal: a word outside double quotes "
+              "(expected true, false, null, a number or a string in double quotes)"),
 ])
 def test_invalid_words(word, message):
     err = error_of('{\n  "n": %s\n}' % word)

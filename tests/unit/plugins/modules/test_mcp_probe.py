@@ -235,8 +235,8 @@ def test_option_combinations(capsys, home, args, message):
 def test_a_non_root_module_cannot_switch_users(monkeypatch):
     monkeypatch.setattr(os, "geteuid", lambda: 1000)
     with pytest.raises(mcp_probe.ProbeSetupError, match="cannot start the server as bob: the module runs as uid 1000; use become_user: bob"):
-        mcp_probe.run_as(Account("bob", 1001, 1001, "/home/bob", "/bin/bash"))
-    assert mcp_probe.run_as(Account("me", 1000, 1000, "/home/me", "/bin/bash")) is None
+        mcp_probe.check_can_act(Account("bob", 1001, 1001, "/home/bob", "/bin/bash"))
+    mcp_probe.check_can_act(Account("me", 1000, 1000, "/home/me", "/bin/bash"))
 
 
 @pytest.mark.skipif(os.geteuid() != 0 or not os.access("/usr/bin/python3", os.X_OK), reason="switching users needs root")

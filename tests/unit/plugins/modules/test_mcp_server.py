@@ -23,11 +23,11 @@ COMMAND = "/opt/sentry-mcp/bin/sentry-mcp-stdio"
 
 
 @pytest.fixture
-def home(tmp_path, monkeypatch):
+def home(open_tmp, monkeypatch):
     """A home directory for the target user; as root the user is really someone else (nobody)."""
     entry = pwd.getpwuid(65534 if os.geteuid() == 0 else os.geteuid())
-    path = tmp_path / "home"
-    path.mkdir()
+    path = os.path.join(open_tmp, "home")
+    os.mkdir(path)
     os.chown(str(path), entry.pw_uid, entry.pw_gid)
     account = Account(entry.pw_name, entry.pw_uid, entry.pw_gid, str(path), entry.pw_shell)
     monkeypatch.setattr(mcp_server, "get_account", lambda name: account)
@@ -186,6 +186,7 @@ def test_create_false_refuses_a_missing_file(home, run):
 
 def test_a_symlinked_config_is_followed(home, run):
     os.makedirs(os.path.join(home.home, "dotfiles"))
+    os.chown(os.path.join(home.home, "dotfiles"), home.uid, home.gid)
     real = os.path.join(home.home, "dotfiles", "cursor-mcp.json")
     with open(real, "w") as handle:
         handle.write('{"mcpServers": {}}\n')
@@ -200,16 +201,18 @@ def test_a_symlinked_config_is_followed(home, run):
     assert json.load(open(real))["mcpServers"]["sentry"]["command"] == COMMAND
 
 
-def test_a_symlink_to_a_file_the_user_does_not_own_is_refused(home, run, tmp_path):
-    victim = tmp_path / "victim.json"
-    victim.write_text('{"mcpServers": {}}\n')
+def test_a_symlink_to_a_file_only_root_may_write_changes_nothing(home, run, open_tmp):
+    victim = os.path.join(open_tmp, "victim.json")
+    with open(victim, "w") as handle:
+        handle.write('{"mcpServers": {}}\n')
+    os.chmod(victim, 0o644)
     link = os.path.join(home.home, "mcp.json")
-    os.symlink(str(victim), link)
-    before = snapshot(str(victim))
+    os.symlink(victim, link)
+    before = snapshot(victim)
     result = run(dict(client="cursor", path=link, command=COMMAND))
-    if os.geteuid() == 0:
-        assert result["failed"] and "does not own" in result["msg"]
-        assert snapshot(str(victim)) == before
+    if os.geteuid() == 0:  # the edit runs as nobody: the kernel refuses it, whatever the path
+        assert result["failed"] and "Permission denied" in result["msg"] and open_tmp in result["msg"]
+        assert snapshot(victim) == before and os.stat(victim).st_uid == 0
     else:  # not root: the module can only touch what its own user may, as usual
         assert result["changed"] is True
 

@@ -18,6 +18,13 @@ server_ping    pings the client before answering initialize
 chatty         writes 512 KiB to stderr before answering (a pipe holds 64 KiB)
 ignore_eof     keeps running after stdin closes and ignores SIGTERM
 child          starts a child in its process group that outlives it
+setsid_child   starts a child that leaves the process group (setsid) and outlives it
+orphan_stdout  starts a child that holds stdout open, then exits 4 at once
+leaky          writes "x" * 270 + $FAKE_TOKEN, then $FAKE_TOKEN followed by $FAKE_PAD bytes, to stderr
+scripted       answers with the JSON results in $FAKE_INITIALIZE, $FAKE_TOOLS_LIST, $FAKE_TOOLS_CALL
+               where set (a malformed answer on purpose), otherwise like good
+
+noisy adds $FAKE_BANNER to its banner.
 """
 
 import json
@@ -39,6 +46,9 @@ def send(message):
 
 def answer(request):
     method, params = request["method"], request.get("params") or {}
+    scripted = os.environ.get("FAKE_" + method.replace("/", "_").upper())
+    if MODE == "scripted" and scripted:
+        return json.loads(scripted)
     if method == "initialize":
         if MODE == "old_protocol":
             return {"protocolVersion": "2024-11-05", "capabilities": {}, "serverInfo": {"name": "old", "version": "0.1"}}
@@ -75,7 +85,7 @@ def main():
     if MODE == "slow":
         time.sleep(1.0)
     if MODE == "noisy":
-        sys.stdout.write("Server ready on stdio\n")
+        sys.stdout.write("Server ready on stdio%s\n" % os.environ.get("FAKE_BANNER", ""))
         sys.stdout.flush()
     if MODE == "chatty":
         sys.stderr.write(("x" * 1023 + "\n") * 512)
@@ -85,6 +95,16 @@ def main():
     if MODE == "child":
         with open(os.environ["CHILD_PID_FILE"], "w") as handle:
             handle.write(str(subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"]).pid))
+    if MODE == "setsid_child":
+        with open(os.environ["CHILD_PID_FILE"], "w") as handle:
+            handle.write(str(subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"], start_new_session=True).pid))
+    if MODE == "orphan_stdout":
+        subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+        sys.exit(4)
+    if MODE == "leaky":
+        token = os.environ["FAKE_TOKEN"]
+        sys.stderr.write("x" * 270 + token + "\n" + token + "y" * int(os.environ["FAKE_PAD"]) + "\n")
+        sys.stderr.flush()
     for line in sys.stdin:
         request = json.loads(line)
         if MODE == "silent" or "id" not in request or "method" not in request:
