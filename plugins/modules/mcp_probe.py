@@ -66,7 +66,7 @@ options:
       - The account the server runs as and whose configuration is read. C(HOME), C(USER),
         C(LOGNAME) and C(SHELL) of the server come from it, and C(~/) in paths is its home.
       - When the module runs as root (O(user) given, no C(become_user)), it forks a process that
-        drops to O(user)'s uid, gid and supplementary groups before it reads anything: the
+        drops to O(user)'s uid, gid and supplementary groups before it reads anything; the
         config file, the env file and every file a placeholder names are read with the user's
         own rights (the kernel decides, directories and ACLs included), and the server is
         started by that process. Root only receives the masked result. Otherwise the module
@@ -541,6 +541,7 @@ def main():
     if result.get("failed"):
         module.fail_json(**result)
     module.exit_json(**result)
+
 
 if __name__ == "__main__":
     main()

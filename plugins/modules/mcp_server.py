@@ -37,9 +37,11 @@ description:
     it), re-read the file under it, and replace the file atomically through a temporary file
     created exclusively in the same directory with the final mode. The mode of an existing file
     is kept.
-  - A program that rewrites the file in place without a lock cannot lose data to the module:
-    a read that does not parse is taken for a save in progress and read again, and right
-    before the rename the file must still be exactly what was read; if it is not, the edit is
+  - A program that rewrites the file in place without a lock cannot lose data to the module.
+    A read that does not parse, or an empty read of a file that had content, is taken for a
+    save in progress and read again. A read lease (Linux) tells when anyone opens the file for
+    writing after it was read; right before and right after the atomic exchange the file must
+    still be exactly what was read, otherwise the old file is put back and the edit is
     computed again from the new content (a bounded number of times).
   - Secrets (the values of O(env) and O(headers), and any env or header value already in the
     file) are masked in the returned entry, in both sides of the diff and in error messages.
@@ -66,8 +68,12 @@ attributes:
     support: full
     platforms: posix
   safe_file_operations:
+    description: Writes are atomic, keep the file's permissions and cannot leave a corrupt file.
     support: full
+    details:
+      - Not Ansible's file helpers (they act as root); its own, run as the user. See the notes.
   vault:
+    description: Can automatically decrypt Ansible vaulted files.
     support: none
 options:
   state:
@@ -329,7 +335,7 @@ from ansible_collections.mcpfleet.mcp.plugins.module_utils._config_file import (
 )
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._jsonc import Document, JsoncError, render
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._redact import (
-    collect, controller_safe, redact_entry, redact_file_texts, redact_text,
+    collect, collect_text, controller_safe, redact_entry, redact_file_texts, redact_text,
 )
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._users import AccountError, get_account
 
@@ -529,7 +535,9 @@ def edit_config(account, params, check_mode, diff):
                 os.chown(target, *owners)
     result = dict(path=path, client=params["client"], changed=changed)
     keys = secret_keys(profile)
+    # Every secret of the file counts, also those in shadowed copies of duplicate keys.
     secrets = collect([before_entry, entry], keys, _secret_params(params))
+    secrets |= collect_text(before_text, profile["grammar"], profile["key"], keys)
     result["entry"] = redact_entry(entry, keys, secrets)
     if backup_file:
         result["backup_file"] = backup_file

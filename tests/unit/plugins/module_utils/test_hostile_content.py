@@ -32,8 +32,9 @@ SPEC = {"transport": "stdio", "command": "/opt/sentry-mcp", "args": ["--host=sen
         "env": {"SENTRY_ACCESS_TOKEN": SECRET}}
 
 
-def edit(text, spec=SPEC, client="claude_code", name="sentry"):
-    """(result, new text) as mcp_server computes them before it writes."""
+def edit(text, spec="default", client="claude_code", name="sentry"):
+    """(result, new text) as mcp_server computes them before it writes (spec None: remove the entry)."""
+    spec = SPEC if spec == "default" else spec
     profile = clients.get_profile(client)
     document = Document(text, grammar=profile["grammar"])
     current = clients.find_entry(profile, document, name)
