@@ -5,7 +5,6 @@ Needs the pinned server tree (tests/setup/sentry-mcp-tree.sh installs it from th
 and a node: $MCPFLEET_TEST_NODE, else build/fixtures/node/current/bin/node, else node on PATH.
 """
 
-import importlib.util
 import json
 import os
 import sys
@@ -18,17 +17,10 @@ sys.path.insert(0, os.path.join(ROOT, "tests", "doubles"))
 from _http_double import JsonSource, start_in_thread  # noqa: E402  pylint: disable=wrong-import-position
 from sentry_api import SentryHandler, validate_tokens  # noqa: E402  pylint: disable=wrong-import-position
 
-
-def _load_mcp_stdio():
-    # The collection's own MCP client: stdlib only, so it loads without the collection on sys.path.
-    path = os.path.join(ROOT, "plugins", "module_utils", "_mcp_stdio.py")
-    spec = importlib.util.spec_from_file_location("mcpfleet_mcp_stdio", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+# The collection's own MCP client (tests/conftest.py puts the collection on sys.path).
+from ansible_collections.mcpfleet.mcp.plugins.module_utils import _mcp_stdio as mcp_stdio  # noqa: E402  pylint: disable=wrong-import-position
 
 
-mcp_stdio = _load_mcp_stdio()
 
 ALICE = "sntryu_" + "0" * 60 + "a11c"
 BOB = "sntryu_" + "0" * 61 + "b0b"

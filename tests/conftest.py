@@ -1,4 +1,4 @@
-"""Make `ansible_collections.mcpfleet.mcp` importable for the unit tests.
+"""Make `ansible_collections.mcpfleet.mcp` importable for the unit and functional tests.
 
 The collection is exposed through a symlink under build/ so that no directory above the
 checkout has to be named `ansible_collections` (tools that install collections there would
@@ -8,7 +8,7 @@ overwrite the working tree).
 import os
 import sys
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 COLLECTIONS = os.path.join(ROOT, "build", "pytest-collections")
 LINK = os.path.join(COLLECTIONS, "ansible_collections", "mcpfleet", "mcp")
 
