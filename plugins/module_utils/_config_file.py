@@ -197,8 +197,13 @@ def read_snapshot(path, max_size=DEFAULT_MAX_SIZE, watch=False):
                     leased = _try_lease(fd)
                 except (OSError, ValueError):
                     leased = None  # not the file's owner, or no leases on this file system
-                if leased is False and time.monotonic() < deadline:
-                    os.close(fd)  # open for writing by someone: a save in progress; look again
+                if leased is False:
+                    # Open for writing by someone: a save in progress; look again. A program that
+                    # keeps it open for writing would write into the file we replace: not edited.
+                    if time.monotonic() >= deadline:
+                        raise ConfigFileError("%s is held open for writing by another program (longer than %ss): not edited"
+                                              % (path, WRITER_WAIT))
+                    os.close(fd)
                     time.sleep(0.002)
                     continue
             data = _read_fd(fd, path, max_size, "config file")

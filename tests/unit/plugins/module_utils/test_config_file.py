@@ -281,3 +281,16 @@ def test_a_backup_never_follows_a_planted_name(tmp_path, monkeypatch):
     info = os.lstat(backup)
     assert stat.S_ISREG(info.st_mode) and stat.S_IMODE(info.st_mode) == 0o600
     assert open(backup).read() == '{"old": true}'
+
+
+def test_a_file_held_open_for_writing_is_not_edited(tmp_path, monkeypatch):
+    # Its writer would go on writing into the file the edit replaces: refuse, name the file.
+    monkeypatch.setattr(_config_file, "WRITER_WAIT", 0.2)
+    path = tmp_path / "mcp.json"
+    path.write_text("{}")
+    with open(str(path), "a"):
+        with pytest.raises(ConfigFileError, match="mcp.json is held open for writing by another program"):
+            read_snapshot(str(path), watch=True)
+    snapshot = read_snapshot(str(path), watch=True)
+    assert snapshot.leased  # once it is closed
+    snapshot.close()
