@@ -79,8 +79,12 @@ def _child(write_fd, account, function, args):
         os._exit(status)
 
 
+# More than any result of a file within the modules' size bounds (a diff holds it twice).
+MAX_RESULT = 256 * 1024 * 1024
+
+
 def _read_until(fd, deadline):
-    chunks = []
+    chunks, size = [], 0
     while True:
         left = deadline - time.monotonic()
         if left <= 0:
@@ -91,6 +95,9 @@ def _read_until(fd, deadline):
         chunk = os.read(fd, 1 << 20)
         if not chunk:
             return b"".join(chunks)
+        size += len(chunk)
+        if size > MAX_RESULT:
+            return b""  # not a result of ours: the caller reports a process without a result
         chunks.append(chunk)
 
 

@@ -70,6 +70,11 @@ def collect_text(text, grammar, key_path, secret_keys):
         document = Document(text or "", grammar=grammar)
     except JsoncError:
         return set()
+    return collect_document(document, key_path, secret_keys)
+
+
+def collect_document(document, key_path, secret_keys):
+    """``collect_text`` for a Document already parsed (its shadowed copies included)."""
     return set(value for dummy, dummy, value in _secret_occurrences(document, key_path, secret_keys)
                if isinstance(value, str) and value)
 

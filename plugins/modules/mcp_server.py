@@ -335,7 +335,7 @@ from ansible_collections.mcpfleet.mcp.plugins.module_utils._config_file import (
 )
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._jsonc import Document, JsoncError, render
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._redact import (
-    collect, collect_text, controller_safe, redact_entry, redact_file_texts, redact_text,
+    collect, collect_document, controller_safe, redact_entry, redact_file_texts, redact_text,
 )
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._users import AccountError, get_account
 
@@ -416,6 +416,7 @@ class Editor:
         self.max_size = params["max_size"]
         # Whether a read saw content: an empty read after that is taken for a save in progress.
         self.had_content = False
+        self.secrets_seen = set()
 
     def edit(self, text):
         """Return (new text, entry before, entry after) for ``text`` (None: no file)."""
@@ -427,19 +428,14 @@ class Editor:
             text = render(new_file_data(self.profile))
         document = Document(text, grammar=self.profile["grammar"])
         current = find_entry(self.profile, document, self.name)
+        # Every secret the file holds, shadowed copies of duplicate keys included: for masking.
+        self.secrets_seen |= collect_document(document, self.profile["key"], secret_keys(self.profile))
         if self.spec is None:
             remove_entry(self.profile, document, self.name)
             return document.text, current, None
         entry = merge_entry(self.profile, current, self.spec, self.exclusive)
         apply_entry(self.profile, document, self.name, entry)
         return document.text, current, entry
-
-    def edit_text(self, text):
-        """``edit`` with the parse and profile errors named after the file."""
-        try:
-            return self.edit(text)
-        except (ClientError, JsoncError) as exc:
-            raise ConfigFileError("%s: %s" % (self.path, exc))
 
     def read(self, target, watch=False):
         """Snapshot the file and compute the edit; a read that does not parse is read again.
@@ -535,9 +531,7 @@ def edit_config(account, params, check_mode, diff):
                 os.chown(target, *owners)
     result = dict(path=path, client=params["client"], changed=changed)
     keys = secret_keys(profile)
-    # Every secret of the file counts, also those in shadowed copies of duplicate keys.
-    secrets = collect([before_entry, entry], keys, _secret_params(params))
-    secrets |= collect_text(before_text, profile["grammar"], profile["key"], keys)
+    secrets = collect([before_entry, entry], keys, _secret_params(params)) | editor.secrets_seen
     result["entry"] = redact_entry(entry, keys, secrets)
     if backup_file:
         result["backup_file"] = backup_file
