@@ -255,6 +255,53 @@ def test_bobs_config_linked_to_alices_is_not_read(accounts, alice, capsys):
     assert TOKEN_ALICE not in out and "a" * 20 not in out
 
 
+def _swap_loop(path, target, text):
+    """Replace ``path`` atomically, over and over, by a link to ``target`` and by a file of ``text``."""
+    def loop():
+        while True:
+            os.symlink(target, path + ".link")
+            os.replace(path + ".link", path)
+            with open(path + ".file", "w") as handle:
+                handle.write(text)
+            os.replace(path + ".file", path)
+    return loop
+
+
+def test_swapping_bobs_env_file_for_a_link_to_alices_gains_nothing(accounts, alice, capsys, open_tmp, monkeypatch):
+    # bob races his own envFile between a file of his and a link to alice's 0600 env file.
+    bob = accounts["bob"]
+    # The module kills every descendant of its process when it ends; here that would be the racer.
+    monkeypatch.setattr(mcp_probe, "kill_descendants", lambda: None)
+    alice_env, _config = _alice_secrets(alice, 0o750, 0o600)
+    server = os.path.join(open_tmp, "fake_mcp.py")
+    with open(SERVER) as source, open(server, "w") as copy:
+        copy.write(source.read())
+    os.chmod(server, 0o644)
+    env_file, dump = os.path.join(bob.home, "env"), os.path.join(bob.home, "dump.json")
+    for name in (env_file, dump):
+        if os.path.lexists(name):
+            os.unlink(name)
+    racer = as_user(bob, _swap_loop(env_file, alice_env, "SENTRY_ACCESS_TOKEN=%s\n" % TOKEN_BOB))
+    outcomes = set()
+    try:
+        for _attempt in range(20):
+            out, result = run(mcp_probe, capsys, dict(user=bob.name, command="/usr/bin/python3", args=[server, "good"],
+                                                      env_file=env_file, env={"FAKE_ENV_DUMP": dump}, timeout=10))
+            assert TOKEN_ALICE not in out and "a" * 20 not in out
+            if result.get("failed"):
+                assert "Permission denied" in result["msg"] or "does not exist" in result["msg"], result["msg"]
+                outcomes.add("denied")
+            else:
+                with open(dump) as handle:
+                    received = json.load(handle)
+                assert received["SENTRY_ACCESS_TOKEN"] == TOKEN_BOB
+                outcomes.add("bob's")
+    finally:
+        stop(racer)
+    # Both sides of the race were met (2 in 2**20 runs of this test meet only one).
+    assert outcomes == {"denied", "bob's"}
+
+
 def test_a_fifo_as_env_file_fails_at_once(alice, capsys):
     fifo = os.path.join(alice.home, "env")
     os.mkfifo(fifo)

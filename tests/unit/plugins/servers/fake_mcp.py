@@ -24,7 +24,8 @@ leaky          writes "x" * 270 + $FAKE_TOKEN, then $FAKE_TOKEN followed by $FAK
 scripted       answers with the JSON results in $FAKE_INITIALIZE, $FAKE_TOOLS_LIST, $FAKE_TOOLS_CALL
                where set (a malformed answer on purpose), otherwise like good
 
-noisy adds $FAKE_BANNER to its banner.
+noisy adds $FAKE_BANNER to its banner. With $FAKE_ENV_DUMP set, every mode first writes its
+environment there as JSON (what the server really received, before any masking).
 """
 
 import json
@@ -79,6 +80,9 @@ def answer(request):
 
 
 def main():
+    if os.environ.get("FAKE_ENV_DUMP"):
+        with open(os.environ["FAKE_ENV_DUMP"], "w") as handle:
+            json.dump(dict(os.environ), handle)
     if MODE == "crash":
         sys.stderr.write("starting\nfatal: token %s rejected\n" % os.environ.get("FAKE_TOKEN", "-"))
         sys.exit(3)
