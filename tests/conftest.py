@@ -17,3 +17,12 @@ if not os.path.islink(LINK):
     os.symlink(ROOT, LINK)
 if COLLECTIONS not in sys.path:
     sys.path.insert(0, COLLECTIONS)
+
+# Property tests are a gate of `make test`: the same examples on every run (a failure can be
+# reproduced, a pass is not luck) and no example database left in the tree.
+from hypothesis import settings  # noqa: E402  pylint: disable=wrong-import-position
+from hypothesis.configuration import set_hypothesis_home_dir  # noqa: E402  pylint: disable=wrong-import-position
+
+set_hypothesis_home_dir(os.path.join(ROOT, "build", "hypothesis"))
+settings.register_profile("mcpfleet", derandomize=True, database=None)
+settings.load_profile("mcpfleet")

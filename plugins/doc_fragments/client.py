@@ -43,6 +43,7 @@ options:
       - generic
       - kiro
       - opencode
+      - qwen_code
       - roo_code
       - vscode
       - vscode_insiders

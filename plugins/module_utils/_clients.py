@@ -21,6 +21,11 @@ branch on a client's name. A profile holds:
                     (option, entry key); the pseudo option ``argv`` stores command and args as
                     one list
 ``defaults``        keys a new entry gets, which the user may change afterwards
+``alternates``      keys of other forms the client reads for the same settings (its own ``mcp
+                    add`` may write them); the module owns them and converges the entry to its
+                    one form, so the client runs what was configured
+``nested``          an alternate key whose object holds a whole transport form and which the
+                    client runs in preference to the entry's own keys (read so, by the probe)
 ``companion``       a list elsewhere in the file that names the server too (``item`` is a
                     format string with ``{name}``), added and removed with the entry
 ``skeleton``        the data of a new file besides the servers
@@ -74,20 +79,8 @@ _VSCODE_SECRETS = ("envFile", "${env:X}", "${input:id}")
 
 
 def _vscode_family(title, editor):
-    return {
-        "title": title,
-        "grammar": "jsonc",
-        "key": ("servers",),
-        "paths": {"user": ("${USER_DATA_DIR}/User/mcp.json",), "workspace": (".vscode/mcp.json",)},
-        "editor": editor,
-        "runs_in_editor": False,
-        "transports": _VSCODE_TRANSPORTS,
-        "defaults": {},
-        "companion": None,
-        "skeleton": {},
-        "placeholders": "vscode",
-        "secrets": _VSCODE_SECRETS,
-    }
+    return _profile(title, "jsonc", ("servers",), ("${USER_DATA_DIR}/User/mcp.json",), (".vscode/mcp.json",),
+                    _VSCODE_TRANSPORTS, "vscode", _VSCODE_SECRETS, editor=editor)
 
 
 def _profile(title, grammar, key, user, workspace, transports, placeholders, secrets, **more):
@@ -100,6 +93,8 @@ def _profile(title, grammar, key, user, workspace, transports, placeholders, sec
         "runs_in_editor": False,
         "transports": transports,
         "defaults": {},
+        "alternates": (),
+        "nested": None,
         "companion": None,
         "skeleton": {},
         "placeholders": placeholders,
@@ -113,6 +108,16 @@ _STDIO_PLAIN = (("command", "command"), ("args", "args"), ("env", "env"))
 _STDIO_CWD = (("command", "command"), ("args", "args"), ("cwd", "cwd"), ("env", "env"))
 _HTTP_PLAIN = (("url", "url"), ("headers", "headers"))
 _MCP_SERVERS = ("mcpServers",)
+
+def _gemini_family(title, user, workspace):
+    """Gemini CLI and its fork Qwen Code: the same file grammar and entries, their own paths."""
+    return _profile(
+        title, "json_comments", _MCP_SERVERS, (user,), (workspace,),
+        {"stdio": {"const": {}, "fields": _STDIO_PLAIN + (("cwd", "cwd"),)},
+         "http": {"const": {"type": "http"}, "fields": _HTTP_PLAIN}},
+        "gemini", ("$X", "${X}"),
+        alternates=("httpUrl",))
+
 
 PROFILES = {
     "code_server": _vscode_family("code-server", "code_server"),
@@ -164,12 +169,15 @@ PROFILES = {
         {"stdio": {"const": {"type": "stdio"}, "fields": _STDIO_PLAIN},
          "http": {"const": {"type": "http"}, "fields": _HTTP_PLAIN}},
         "shell", ("${X}", "${X:-default}")),
+    # `cline mcp add` writes {"transport": {...}}, which Cline then runs instead of the entry's
+    # keys. Without "timeout" (seconds) it gives initialize 3 s: too short for a cold Node server.
     "cline": _profile(
         "Cline", "json", _MCP_SERVERS,
         ("${HOME}/.cline/data/settings/cline_mcp_settings.json",), (),
         {"stdio": {"const": {"type": "stdio"}, "fields": _STDIO_CWD},
          "http": {"const": {"type": "streamableHttp"}, "fields": _HTTP_PLAIN}},
-        None, ()),
+        None, (),
+        defaults={"timeout": 60}, alternates=("transport",), nested="transport"),
     "roo_code": _profile(
         "Roo Code", "json", _MCP_SERVERS,
         ("${USER_DATA_DIR}/User/globalStorage/rooveterinaryinc.roo-cline/settings/mcp_settings.json",), (".roo/mcp.json",),
@@ -184,12 +192,9 @@ PROFILES = {
          "http": {"const": {"type": "http"}, "fields": _HTTP_PLAIN}},
         "shell", ("${X}",),
         defaults={"tools": ["*"]}),
-    "gemini_cli": _profile(
-        "Gemini CLI", "json_comments", _MCP_SERVERS,
-        ("${HOME}/.gemini/settings.json",), (".gemini/settings.json",),
-        {"stdio": {"const": {}, "fields": _STDIO_PLAIN + (("cwd", "cwd"),)},
-         "http": {"const": {}, "fields": (("url", "httpUrl"), ("headers", "headers"))}},
-        "gemini", ("$X", "${X}")),
+    # Gemini CLI takes "httpUrl" as deprecated; its own `mcp add -t http` writes url + type.
+    "gemini_cli": _gemini_family("Gemini CLI", "${HOME}/.gemini/settings.json", ".gemini/settings.json"),
+    "qwen_code": _gemini_family("Qwen Code", "${HOME}/.qwen/settings.json", ".qwen/settings.json"),
     "zed": _profile(
         "Zed", "jsonc", ("context_servers",),
         ("${XDG_CONFIG_HOME}/zed/settings.json",), (".zed/settings.json",),
@@ -333,7 +338,7 @@ def transports(profile):
 
 def managed_keys(profile):
     """Entry keys the module owns: const and field keys of every transport."""
-    keys = set()
+    keys = set(profile["alternates"])
     for shape in profile["transports"].values():
         keys.update(shape["const"])
         keys.update(key for dummy, key in shape["fields"])
@@ -415,6 +420,11 @@ def read_entry(profile, entry):
     """Normalize a client-native entry into a spec (the inverse of build_entry)."""
     if not isinstance(entry, dict):
         raise ClientError("the entry is a %s, expected an object" % type(entry).__name__)
+    nested = entry.get(profile["nested"]) if profile["nested"] else None
+    if isinstance(nested, dict):
+        # What the client runs: the nested form, over the entry's own keys.
+        entry = dict((key, value) for key, value in entry.items() if key != profile["nested"])
+        entry.update(nested)
     spec = dict((field, None) for field in OPTION_FIELDS)
     spec["transport"] = _transport_of(profile, entry)
     used = set()

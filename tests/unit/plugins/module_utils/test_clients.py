@@ -28,6 +28,7 @@ USER_FILES = {
     "gemini_cli": "/home/alice/.gemini/settings.json",
     "kiro": "/home/alice/.kiro/settings/mcp.json",
     "opencode": "/home/alice/.config/opencode/opencode.json",
+    "qwen_code": "/home/alice/.qwen/settings.json",
     "roo_code": "/home/alice/.local/share/code-server/User/globalStorage/rooveterinaryinc.roo-cline/settings/mcp_settings.json",
     "vscode": "/home/alice/.config/Code/User/mcp.json",
     "vscode_insiders": "/home/alice/.config/Code - Insiders/User/mcp.json",
@@ -196,8 +197,10 @@ def test_read_entry_inverts_build_entry(name, spec):
     ("zed", STDIO, {"source": "custom", "command": STDIO["command"], "args": STDIO["args"], "env": STDIO["env"], "enabled": True}),
     ("copilot_cli", STDIO, {"type": "local", "command": STDIO["command"], "args": STDIO["args"], "env": STDIO["env"], "tools": ["*"]}),
     ("windsurf", HTTP, {"serverUrl": HTTP["url"], "headers": HTTP["headers"]}),
-    ("gemini_cli", HTTP, {"httpUrl": HTTP["url"], "headers": HTTP["headers"]}),
-    ("cline", HTTP, {"type": "streamableHttp", "url": HTTP["url"], "headers": HTTP["headers"]}),
+    ("gemini_cli", HTTP, {"type": "http", "url": HTTP["url"], "headers": HTTP["headers"]}),
+    ("qwen_code", HTTP, {"type": "http", "url": HTTP["url"], "headers": HTTP["headers"]}),
+    ("cline", HTTP, {"type": "streamableHttp", "url": HTTP["url"], "headers": HTTP["headers"], "timeout": 60}),
+    ("cline", STDIO, {"type": "stdio", "command": STDIO["command"], "args": STDIO["args"], "env": STDIO["env"], "timeout": 60}),
     ("roo_code", HTTP, {"type": "streamable-http", "url": HTTP["url"], "headers": HTTP["headers"]}),
     ("amazonq", dict(STDIO, extra={"timeout": 60000}),
      {"command": STDIO["command"], "args": STDIO["args"], "env": STDIO["env"], "timeout": 60000}),
@@ -237,7 +240,26 @@ def test_merge_drops_keys_of_the_other_transport():
     cline = profile("cline")
     current = clients.build_entry(cline, dict(STDIO, cwd="/srv", extra={"autoApprove": ["x"]}))
     merged = clients.merge_entry(cline, current, HTTP)
-    assert merged == {"type": "streamableHttp", "autoApprove": ["x"], "url": HTTP["url"], "headers": HTTP["headers"]}
+    assert merged == {"type": "streamableHttp", "autoApprove": ["x"], "url": HTTP["url"], "headers": HTTP["headers"], "timeout": 60}
+
+
+def test_clines_own_nested_form_is_what_is_read_and_is_converged():
+    # `cline mcp add` writes the nested form, and Cline runs it instead of the entry's keys.
+    cline = profile("cline")
+    current = {"transport": {"type": "stdio", "command": "/old/server", "args": ["-x"]}, "autoApprove": ["a"], "timeout": 30}
+    read = clients.read_entry(cline, current)
+    assert (read["transport"], read["command"], read["args"]) == ("stdio", "/old/server", ["-x"])
+    merged = clients.merge_entry(cline, current, STDIO)
+    assert merged == {"autoApprove": ["a"], "timeout": 30, "type": "stdio", "command": STDIO["command"], "args": STDIO["args"],
+                      "env": STDIO["env"]}
+    assert clients.read_entry(cline, merged)["command"] == STDIO["command"]
+
+
+def test_geminis_deprecated_http_url_is_replaced_by_url_and_type():
+    for name in ("gemini_cli", "qwen_code"):
+        current = {"httpUrl": "https://old.example.com/mcp", "trust": True}
+        merged = clients.merge_entry(profile(name), current, HTTP)
+        assert merged == {"trust": True, "type": "http", "url": HTTP["url"], "headers": HTTP["headers"]}
 
 
 def test_managed_and_secret_keys():

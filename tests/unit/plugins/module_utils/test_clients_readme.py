@@ -13,7 +13,7 @@ GRAMMARS = {"json": "strict JSON", "jsonc": "JSONC", "json_comments": "JSON + co
 SHOWN = {"HOME": "~", "XDG_CONFIG_HOME": "~/.config", "XDG_DATA_HOME": "~/.local/share", "COPILOT_HOME": "~/.copilot"}
 # The README lists editors first, then the other clients; generic last.
 ORDER = ["code_server", "vscode", "vscode_insiders", "vscodium", "vscode_server", "cursor", "windsurf", "cline", "roo_code",
-         "amazonq", "amazonq_agent", "kiro", "claude_desktop", "claude_code", "copilot_cli", "gemini_cli", "zed", "opencode",
+         "amazonq", "amazonq_agent", "kiro", "claude_desktop", "claude_code", "copilot_cli", "gemini_cli", "qwen_code", "zed", "opencode",
          "generic"]
 
 
