@@ -76,6 +76,10 @@ sanity-tree: venv
 sanity: sanity-tree ## ansible-test sanity (empty ignore file, no --venv download)
 	@cd $(SANITY_ROOT) && $(BIN)/ansible-test sanity --local --python $$($(BIN)/python -c 'import sys; print("%d.%d" % sys.version_info[:2])') --color no
 
+.PHONY: matrix
+matrix: sanity-tree ## sanity and unit tests on ansible-core 2.19 and 2.20 (one cached venv each; .venv is 2.21)
+	@bash tests/matrix.sh
+
 .PHONY: integration
 integration: sanity-tree ## ansible-test integration targets, run on this machine
 	@cd $(SANITY_ROOT) && $(BIN)/ansible-test integration --local --allow-destructive --python $$($(BIN)/python -c 'import sys; print("%d.%d" % sys.version_info[:2])') --color no
@@ -93,15 +97,30 @@ ee: collection ## ansible-builder: create the execution environment build contex
 	@rm -rf $(BUILD)/ee
 	@$(BIN)/ansible-builder create -f execution-environment.yml -c $(BUILD)/ee --output-filename Containerfile >/dev/null
 	@grep -q 'ansible-galaxy collection install' $(BUILD)/ee/Containerfile
-	@$(BIN)/ansible-builder introspect $(COLLECTIONS) | grep -q 'hvac.*mcpfleet.mcp'
+	@# Into a file first: `cmd | grep -q` under pipefail fails when grep exits before cmd writes.
+	@$(BIN)/ansible-builder introspect $(COLLECTIONS) > $(BUILD)/ee-introspect.txt
+	@grep -q 'hvac.*mcpfleet.mcp' $(BUILD)/ee-introspect.txt
 	@echo "ee: build context in $(BUILD)/ee"
+
+.PHONY: docs-lint
+docs-lint: collection ## antsibull-docs lint-collection-docs: plugin and role docs, semantic markup, references
+	@cd $(COLLECTIONS)/ansible_collections/mcpfleet/mcp && $(BIN)/antsibull-docs lint-collection-docs --plugin-docs --validate-collection-refs self .
+	@echo "docs-lint: clean"
+
+.PHONY: docs-site
+docs-site: collection ## the HTML documentation (antsibull-docs + Sphinx, offline, -W) in build/docs-site/build/html
+	@bash docs/site.sh
+
+.PHONY: import-check
+import-check: collection ## galaxy-importer (what Galaxy and Automation Hub run on upload) on the tarball, offline
+	@bash tests/import/check.sh $(TARBALL)
 
 .PHONY: molecule
 molecule: images collection ## every Molecule scenario on the container fleet
 	@for s in $(MOLECULE_SCENARIOS); do $(BIN)/molecule test -s $$s || exit 1; done
 
 .PHONY: test
-test: unit functional sanity lint changelog-lint collection ee integration molecule ## everything CI runs
+test: unit functional sanity matrix lint changelog-lint collection ee docs-lint docs-site import-check integration molecule ## everything CI runs
 	@echo "make test: all tiers passed"
 
 .PHONY: demo
@@ -125,7 +144,7 @@ constraints: ## regenerate tests/constraints.txt from a fresh install of the req
 	@mv tests/constraints.txt.new tests/constraints.txt
 
 .PHONY: docs
-docs: venv ## regenerate README.md's role variable tables (argument specs) and benchmark tables (bench/results)
+docs: venv ## regenerate the role variable tables (README.md, roles/*/README.md) and benchmark tables (bench/results)
 	@$(BIN)/python docs/readme.py
 
 .PHONY: clean

@@ -1,7 +1,7 @@
-"""Regenerate the generated blocks of README.md: role variable tables and benchmark tables.
+"""Regenerate the generated blocks of README.md and roles/*/README.md: role variable tables and benchmark tables.
 
-    python docs/readme.py          rewrite README.md where it is out of date
-    python docs/readme.py --check  exit 1 when it is out of date
+    python docs/readme.py          rewrite the READMEs where they are out of date
+    python docs/readme.py --check  exit 1 when one is out of date
 """
 
 import argparse
@@ -18,20 +18,29 @@ def render(readme_text):
     return bench_tables.render(role_variables.render(readme_text))
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="fail when README.md is out of date")
-    args = parser.parse_args()
+def targets():
+    """(path, current text, wanted text) of every generated file."""
     with open(README, encoding="utf-8") as f:
         current = f.read()
-    wanted = render(current)
-    if wanted == current:
-        return 0
+    yield README, current, render(current)
+    for role in role_variables.roles():
+        path, text = role_variables.role_readme(role)
+        current = text if os.path.exists(path) else None
+        yield path, current, role_variables.render(text)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="fail when a generated file is out of date")
+    args = parser.parse_args()
+    stale = [(path, wanted) for path, current, wanted in targets() if wanted != current]
     if args.check:
-        print("README.md differs from the argument specs or bench/results: run `make docs`", file=sys.stderr)
-        return 1
-    with open(README, "w", encoding="utf-8") as f:
-        f.write(wanted)
+        for path, _wanted in stale:
+            print("%s differs from the argument specs or bench/results: run `make docs`" % os.path.relpath(path), file=sys.stderr)
+        return 1 if stale else 0
+    for path, wanted in stale:
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(wanted)
     return 0
 
 

@@ -6,7 +6,8 @@ The argument specs are the source of truth. README.md holds one generated block 
     ...table...
     <!-- /role-variables: nodejs -->
 
-docs/readme.py rewrites those blocks (`make docs`); the unit tests check them.
+Each role's own README.md holds the same block. docs/readme.py rewrites those blocks (`make
+docs`) and creates a missing role README; the unit tests check them.
 """
 
 import json
@@ -19,13 +20,41 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BLOCK = re.compile(r"(<!-- role-variables: (?P<role>[\w-]+) -->\n)(?P<body>.*?)(<!-- /role-variables: (?P=role) -->)", re.S)
 
 
-def load_spec(role):
+def load_entry_point(role):
     with open(os.path.join(ROOT, "roles", role, "meta", "argument_specs.yml"), encoding="utf-8") as f:
-        return yaml.safe_load(f)["argument_specs"]["main"]["options"]
+        return yaml.safe_load(f)["argument_specs"]["main"]
+
+
+def load_spec(role):
+    return load_entry_point(role)["options"]
+
+
+def roles():
+    return sorted(d for d in os.listdir(os.path.join(ROOT, "roles")) if not d.startswith("."))
+
+
+def role_readme(role):
+    """A role's README.md (Galaxy refuses a role without one): kept when it exists, else made
+    from the argument specs' descriptions. Either way its variable block is generated."""
+    path = os.path.join(ROOT, "roles", role, "README.md")
+    if os.path.exists(path):
+        with open(path, encoding="utf-8") as f:
+            return path, f.read()
+    entry = load_entry_point(role)
+    paragraphs = entry.get("description", [])
+    if isinstance(paragraphs, str):
+        paragraphs = [paragraphs]
+    text = "# mcpfleet.mcp.%s\n\n%s.\n\n" % (role, cell(entry["short_description"]))
+    text += "".join("%s\n\n" % cell(p) for p in paragraphs)
+    text += "The variables below are generated from `meta/argument_specs.yml` (`make docs`); "
+    text += "`ansible-doc -t role mcpfleet.mcp.%s` shows the same.\n\n" % role
+    text += "## Variables\n\n<!-- role-variables: %s -->\n<!-- /role-variables: %s -->\n" % (role, role)
+    return path, text
 
 
 # Ansible's documentation markup, rendered as Markdown.
 MARKUP = [
+    (re.compile(r"\bP\(([^)#]*)#role\)"), r"role `\1`"),
     (re.compile(r"\b[COVEPM]\(([^)]*)\)"), r"`\1`"),
     (re.compile(r"\bI\(([^)]*)\)"), r"*\1*"),
     (re.compile(r"\bB\(([^)]*)\)"), r"**\1**"),

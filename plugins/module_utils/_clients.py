@@ -109,6 +109,7 @@ _STDIO_CWD = (("command", "command"), ("args", "args"), ("cwd", "cwd"), ("env", 
 _HTTP_PLAIN = (("url", "url"), ("headers", "headers"))
 _MCP_SERVERS = ("mcpServers",)
 
+
 def _gemini_family(title, user, workspace):
     """Gemini CLI and its fork Qwen Code: the same file grammar and entries, their own paths."""
     return _profile(

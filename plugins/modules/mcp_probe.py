@@ -11,7 +11,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: mcp_probe
 short_description: Prove that an MCP server starts and answers, the way a client would start it
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Starts one MCP server over stdio and speaks the Model Context Protocol with it,
     C(initialize) (protocol version C(2025-11-25), accepting whatever version the server

@@ -12,7 +12,7 @@ DOCUMENTATION = r"""
 ---
 module: mcp_server
 short_description: Ensure one MCP server entry in an AI client's configuration file
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Adds, updates or removes one MCP server entry in the configuration file of an AI client
     (VS Code, code-server, Cursor, Claude, Amazon Q, Zed, ...; see O(client)).

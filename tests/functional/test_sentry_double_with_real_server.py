@@ -20,8 +20,6 @@ from sentry_api import SentryHandler, validate_tokens  # noqa: E402  pylint: dis
 # The collection's own MCP client (tests/conftest.py puts the collection on sys.path).
 from ansible_collections.mcpfleet.mcp.plugins.module_utils import _mcp_stdio as mcp_stdio  # noqa: E402  pylint: disable=wrong-import-position
 
-
-
 ALICE = "sntryu_" + "0" * 60 + "a11c"
 BOB = "sntryu_" + "0" * 61 + "b0b"
 UNKNOWN = "sntryu_" + "0" * 60 + "dead"

@@ -11,7 +11,8 @@ fi
 for c in "${candidates[@]}"; do
   [ -n "$c" ] || continue
   p=$(command -v "$c" 2>/dev/null) || continue
-  if ok "$p"; then "$p" -c 'import sys; print(sys.executable)'; exit 0; fi
+  # The real interpreter, never a venv's link to it: venv.sh deletes .venv before using it.
+  if ok "$p"; then "$p" -c 'import os, sys; print(os.path.realpath(sys.executable))'; exit 0; fi
 done
 echo "No Python >= 3.12 found. Install one (e.g. apt-get install python3.12, or pyenv install 3.13) or set PYTHON=/path/to/python3.12+." >&2
 exit 1

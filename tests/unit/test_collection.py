@@ -46,6 +46,15 @@ def test_readme_has_the_role_variable_table(role):
     assert role_variables.render(text) == text, "run `make docs`"
 
 
+@pytest.mark.parametrize("role", ROLES)
+def test_role_readme_has_the_role_variable_table(role):
+    # Galaxy and Automation Hub refuse a role without a README ("No role readme found").
+    path, text = role_variables.role_readme(role)
+    assert os.path.exists(path), "run `make docs`"
+    assert "<!-- role-variables: %s -->" % role in text
+    assert role_variables.render(text) == text, "run `make docs`"
+
+
 @pytest.mark.parametrize("name", BENCHMARKS)
 def test_readme_quotes_the_latest_benchmark_results(name):
     text = read_readme()
