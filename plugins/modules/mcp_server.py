@@ -417,6 +417,7 @@ class Editor:
         # Whether a read saw content: an empty read after that is taken for a save in progress.
         self.had_content = False
         self.secrets_seen = set()
+        self._last = None  # (bytes, edit) of the last content edited
 
     def edit(self, text):
         """Return (new text, entry before, entry after) for ``text`` (None: no file)."""
@@ -437,6 +438,15 @@ class Editor:
         apply_entry(self.profile, document, self.name, entry)
         return document.text, current, entry
 
+    def _edit_bytes(self, snapshot):
+        """``edit`` of the snapshot's text, computed once per distinct content (a file read again
+        under the lock is usually unchanged: a large one is then not parsed twice)."""
+        if snapshot.data is not None and self._last is not None and self._last[0] == snapshot.data:
+            return self._last[1]
+        edit = self.edit(snapshot.text)
+        self._last = (snapshot.data, edit)
+        return edit
+
     def read(self, target, watch=False):
         """Snapshot the file and compute the edit; a read that does not parse is read again.
 
@@ -451,7 +461,7 @@ class Editor:
                 continue
             self.had_content = self.had_content or bool((snapshot.text or "").strip())
             try:
-                return snapshot, self.edit(snapshot.text)
+                return snapshot, self._edit_bytes(snapshot)
             except ClientError as exc:
                 snapshot.close()
                 raise ConfigFileError("%s: %s" % (self.path, exc))
