@@ -260,6 +260,27 @@ def test_numbers_in_env_become_strings(home, run):
     assert json.load(open(path)) == {"mcp": {"servers": {"sentry": {"command": COMMAND, "env": {"PORT": "8080"}}}}}
 
 
+def test_a_file_unchanged_under_the_lock_is_parsed_once(home, run, monkeypatch):
+    # The edit is computed before the lock and checked again under it; a large file that did not
+    # change in between must not cost a second parse.
+    path = os.path.join(home.home, "mcp.json")
+    with open(path, "w") as handle:
+        json.dump({"mcpServers": {"other": {"command": "x"}}, "big": ["y" * 100] * 1000}, handle)
+    parses = os.path.join(home.home, "parses")  # the edit runs in the user's process: count in a file
+
+    def counting(text, grammar="jsonc"):
+        with open(parses, "a") as handle:
+            handle.write("parse\n")
+        return Document(text, grammar=grammar)
+    monkeypatch.setattr(mcp_server, "Document", counting)
+    result = run(dict(client="kiro", path=path, command=COMMAND))
+    assert result["changed"] is True
+    with open(parses) as handle:
+        assert handle.read() == "parse\n"
+    with open(path) as handle:
+        assert json.load(handle)["mcpServers"]["sentry"]["command"] == COMMAND
+
+
 def test_a_directory_is_not_a_config_file(home, run):
     result = run(dict(client="cursor", path=home.home, command=COMMAND))
     assert result["failed"] is True and result["msg"] == "%s is a directory, expected a config file" % home.home
