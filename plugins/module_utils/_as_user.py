@@ -83,44 +83,43 @@ def _child(write_fd, account, function, args):
 MAX_RESULT = 256 * 1024 * 1024
 
 
-def _read_until(fd, deadline):
-    chunks, size = [], 0
-    while True:
-        left = deadline - time.monotonic()
-        if left <= 0:
-            return None
-        ready, _w, _x = select.select([fd], [], [], left)
-        if not ready:
-            continue
-        chunk = os.read(fd, 1 << 20)
-        if not chunk:
-            return b"".join(chunks)
-        size += len(chunk)
-        if size > MAX_RESULT:
-            return b""  # not a result of ours: the caller reports a process without a result
-        chunks.append(chunk)
-
-
-def call_as(account, function, args=(), timeout=60.0):
-    """Return ``function(*args)`` computed by a process that is ``account``.
-
-    Without a privilege to drop (not root, or acting for root), the function runs right here
-    and its exceptions propagate unchanged. Otherwise any exception of the function, a child
-    that dies, or one that is still busy after ``timeout`` seconds (a user can SIGSTOP it)
-    raises UserProcessError. ``function`` must return data that JSON can carry.
-    """
-    if not acting_for(account):
-        return function(*args)
+def _start(account, function, args):
+    """Fork the process that becomes ``account`` and computes ``function(*args)``; return (pid, fd)."""
     read_fd, write_fd = os.pipe()
     pid = os.fork()
     if pid == 0:  # pragma: no cover - runs in the child, which leaves with os._exit
         os.close(read_fd)
         _child(write_fd, account, function, args)
     os.close(write_fd)
-    try:
-        data = _read_until(read_fd, time.monotonic() + timeout)
-    finally:
-        os.close(read_fd)
+    return pid, read_fd
+
+
+def _read_all(fds, deadline):
+    """{fd: bytes} read from every pipe until it closes; None for a pipe still open at the deadline.
+
+    A pipe that sent more than MAX_RESULT gives b"" (not a result of ours)."""
+    chunks = dict((fd, []) for fd in fds)
+    sizes = dict((fd, 0) for fd in fds)
+    done = {}
+    while len(done) < len(fds):
+        left = deadline - time.monotonic()
+        if left <= 0:
+            break
+        ready, _w, _x = select.select([fd for fd in fds if fd not in done], [], [], left)
+        for fd in ready:
+            chunk = os.read(fd, 1 << 20)
+            sizes[fd] += len(chunk)
+            if not chunk:
+                done[fd] = b"".join(chunks[fd])
+            elif sizes[fd] > MAX_RESULT:
+                done[fd] = b""
+            else:
+                chunks[fd].append(chunk)
+    return dict((fd, done.get(fd)) for fd in fds)
+
+
+def _finish(account, pid, data, timeout):
+    """The result a child sent (``data``, None at the deadline), once the child is reaped."""
     if data is None:
         os.kill(pid, signal.SIGKILL)
     _pid, status = os.waitpid(pid, 0)
@@ -135,3 +134,45 @@ def call_as(account, function, args=(), timeout=60.0):
     if "error" in payload:
         raise UserProcessError(payload["error"])
     return payload["result"]
+
+
+def call_as(account, function, args=(), timeout=60.0):
+    """Return ``function(*args)`` computed by a process that is ``account``.
+
+    Without a privilege to drop (not root, or acting for root), the function runs right here
+    and its exceptions propagate unchanged. Otherwise any exception of the function, a child
+    that dies, or one that is still busy after ``timeout`` seconds (a user can SIGSTOP it)
+    raises UserProcessError. ``function`` must return data that JSON can carry.
+    """
+    return call_as_each([(account, function, args)], timeout=timeout, raise_errors=True)[0]
+
+
+def call_as_each(calls, timeout=60.0, raise_errors=False):
+    """call_as for every (account, function, args) of ``calls``, the processes running at once.
+
+    Returns the results in the order of ``calls``; a call that failed gives its
+    UserProcessError in its place (or raises it, with ``raise_errors``). Calls without a
+    privilege to drop run here first, one after the other, and their exceptions propagate.
+    """
+    results, started = [None] * len(calls), {}
+    for index, (account, function, args) in enumerate(calls):
+        if not acting_for(account):
+            results[index] = function(*args)
+    try:
+        for index, (account, function, args) in enumerate(calls):
+            if acting_for(account):
+                started[index] = _start(account, function, args)
+        data = _read_all([fd for _pid, fd in started.values()], time.monotonic() + timeout)
+    finally:
+        for _pid, fd in started.values():
+            os.close(fd)
+    for index, (pid, fd) in started.items():
+        try:
+            results[index] = _finish(calls[index][0], pid, data[fd], timeout)
+        except UserProcessError as exc:
+            results[index] = exc
+    if raise_errors:
+        for result in results:
+            if isinstance(result, UserProcessError):
+                raise result
+    return results

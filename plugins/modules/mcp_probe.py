@@ -61,6 +61,84 @@ options:
     required: false
   name:
     required: false
+  targets:
+    description:
+      - Many entries of O(name) at once, one item per user and client, each read as its client
+        reads it. Instead of O(client), O(user), O(scope), O(workspace), O(path), O(key),
+        O(user_data_dir), O(editor) and O(user_env), which each item gives for itself.
+      - All users are probed at the same time, each in a process of its own that has dropped to
+        that user. Within a user, entries that resolve to the same launch (command, arguments,
+        environment, working directory) start the server once; distinct launches are probed at
+        the same time.
+      - The result is RV(targets) and RV(launches). The task fails when any item failed, after
+        every item was probed, with a message that names each failed user and client.
+    type: list
+    elements: dict
+    version_added: 1.1.0
+    suboptions:
+      client:
+        description:
+          - The client whose configuration holds the entry, as O(client).
+        type: str
+        required: true
+        choices:
+          - amazonq
+          - amazonq_agent
+          - claude_code
+          - claude_desktop
+          - cline
+          - code_server
+          - copilot_cli
+          - cursor
+          - gemini_cli
+          - generic
+          - kiro
+          - opencode
+          - qwen_code
+          - roo_code
+          - vscode
+          - vscode_insiders
+          - vscode_server
+          - vscodium
+          - windsurf
+          - zed
+          - codex
+          - continue
+      user:
+        description:
+          - As O(user).
+        type: str
+      scope:
+        description:
+          - As O(scope).
+        type: str
+        default: user
+        choices: [user, workspace]
+      workspace:
+        description:
+          - As O(workspace).
+        type: str
+      path:
+        description:
+          - As O(path).
+        type: str
+      key:
+        description:
+          - As O(key).
+        type: str
+      user_data_dir:
+        description:
+          - As O(user_data_dir).
+        type: str
+      editor:
+        description:
+          - As O(editor).
+        type: str
+        choices: [code_server, cursor, vscode, vscode_insiders, vscode_server, vscodium, windsurf]
+      user_env:
+        description:
+          - As O(user_env).
+        type: dict
   user:
     description:
       - The account the server runs as and whose configuration is read. C(HOME), C(USER),
@@ -219,6 +297,16 @@ EXAMPLES = r"""
         arguments: {}
   become: true
 
+- name: Probe every user's entries in one task; alice's two clients that start the same command start it once
+  mcpfleet.mcp.mcp_probe:
+    name: sentry
+    targets:
+      - {user: alice, client: code_server}
+      - {user: alice, client: amazonq}
+      - {user: bob, client: claude_code}
+  become: true
+  register: probes
+
 - name: Probe a server given directly, with a Node that is not on the default PATH
   mcpfleet.mcp.mcp_probe:
     command: /opt/node-22/bin/node
@@ -296,6 +384,47 @@ launch:
       type: str
       returned: with O(client)
       sample: /home/alice/.local/share/code-server/User/mcp.json
+targets:
+  description:
+    - With O(targets), one result per item, in the order of O(targets). Each holds what a probe
+      of that one entry returns (RV(server_info), RV(tools), RV(ready_ms), RV(launch),
+      RV(failure), ...) and the keys below.
+  returned: with O(targets)
+  type: list
+  elements: dict
+  version_added: 1.1.0
+  contains:
+    user:
+      description: The user of the item.
+      type: str
+      sample: alice
+    client:
+      description: The client of the item.
+      type: str
+      sample: amazonq
+    failed:
+      description: Whether this item's probe failed; RV(targets[].msg) then says why.
+      type: bool
+      returned: when the item failed
+      sample: true
+    msg:
+      description: Why this item's probe failed.
+      type: str
+      returned: when the item failed
+      sample: "the server exited with code 1 before it answered initialize"
+    same_launch_as:
+      description:
+        - The client of an earlier item of the same user whose entry resolved to the same
+          launch; this item shares that probe's outcome instead of starting the server again.
+      type: str
+      returned: when the launch was probed for an earlier item
+      sample: code_server
+launches:
+  description: With O(targets), how many distinct launches were started.
+  returned: with O(targets)
+  type: int
+  sample: 2
+  version_added: 1.1.0
 failure:
   description: Why the probe failed, for reports across a fleet.
   returned: failure
@@ -324,10 +453,12 @@ failure:
       sample: -32601
 """
 
+import json
 import os
+from concurrent.futures import ThreadPoolExecutor
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.mcpfleet.mcp.plugins.module_utils._as_user import UserProcessError, UserProcessTimeout, call_as
+from ansible_collections.mcpfleet.mcp.plugins.module_utils._as_user import UserProcessError, UserProcessTimeout, call_as_each
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._clients import (
     CLIENT_ARGUMENT_SPEC, ClientError, find_entry, get_profile, read_entry, resolve_from_params,
 )
@@ -343,6 +474,8 @@ from ansible_collections.mcpfleet.mcp.plugins.module_utils._users import Account
 
 DIRECT_OPTIONS = ("command", "args", "env", "env_file", "cwd")
 CLIENT_ONLY_OPTIONS = ("path", "key", "user_data_dir", "editor", "user_env")
+# What one item of the targets option says: where to read an entry, and as whom.
+TARGET_OPTIONS = ("client", "user", "scope", "workspace") + CLIENT_ONLY_OPTIONS
 
 
 class ProbeSetupError(Exception):
@@ -446,20 +579,13 @@ def build_launch(params, account):
     return launch
 
 
-def probe_as_user(account, params):
-    """Read the configuration and probe the server, in a process that is ``account``.
+SETUP_ERRORS = (AccountError, ClientError, ConfigFileError, PlaceholderError, ProbeSetupError)
 
-    The config file, the env file and files that placeholders name are read with the user's own
-    rights, and the server starts as a child of this process. Returns the module's result, with
-    every secret masked, and ``failed`` with ``msg`` and ``failure`` when the probe failed.
-    """
-    result = dict(changed=False)
-    try:
-        launch = build_launch(params, account)
-    except (AccountError, ClientError, ConfigFileError, PlaceholderError, ProbeSetupError) as exc:
-        return dict(result, failed=True, msg=str(exc), failure={"kind": "config", "phase": "setup"})
-    result["launch"] = launch.describe()
-    result["warnings"] = launch.warnings
+
+def run_launch(launch, params):
+    """Probe one resolved launch; the result has every secret masked, and ``failed`` with
+    ``msg`` and ``failure`` when the probe failed."""
+    result = dict(changed=False, launch=launch.describe(), warnings=launch.warnings)
     try:
         facts = probe(launch.argv, launch.env, cwd=launch.cwd, timeout=params["timeout"], call=params["call"],
                       secrets=launch.secrets)
@@ -476,6 +602,60 @@ def probe_as_user(account, params):
     return result
 
 
+def _setup_failure(exc):
+    return dict(changed=False, failed=True, msg=str(exc), failure={"kind": "config", "phase": "setup"})
+
+
+def probe_as_user(account, params):
+    """Read the configuration and probe the server, in a process that is ``account``.
+
+    The config file, the env file and files that placeholders name are read with the user's own
+    rights, and the server starts as a child of this process. Returns the module's result, with
+    every secret masked, and ``failed`` with ``msg`` and ``failure`` when the probe failed.
+    """
+    try:
+        launch = build_launch(params, account)
+    except SETUP_ERRORS as exc:
+        return _setup_failure(exc)
+    return run_launch(launch, params)
+
+
+def _launch_key(launch):
+    return json.dumps([launch.argv, sorted(launch.env.items()), launch.cwd])
+
+
+def probe_targets_as_user(account, params, targets):
+    """probe_as_user for each of one user's ``targets`` (client options each): every entry is
+    read as its client reads it, and each distinct launch (command, arguments, environment,
+    directory) is probed once, the distinct ones at the same time. Results in target order."""
+    launches, keys, results = {}, [], []
+    for target in targets:
+        try:
+            launch = build_launch(dict(params, **target), account)
+        except SETUP_ERRORS as exc:
+            keys.append(None)
+            results.append(_setup_failure(exc))
+            continue
+        keys.append(_launch_key(launch))
+        results.append(launch)
+        launches.setdefault(keys[-1], launch)
+    # Threads, not processes: each probe waits on its own server's pipes.
+    with ThreadPoolExecutor(max_workers=max(1, len(launches))) as pool:
+        futures = dict((key, pool.submit(run_launch, launch, params)) for key, launch in launches.items())
+    first = {}
+    for index, key in enumerate(keys):
+        if key is None:
+            continue
+        launch = results[index]
+        result = dict(futures[key].result(), launch=launch.describe())
+        if key in first:
+            result["same_launch_as"] = first[key]
+        else:
+            first[key] = targets[index]["client"]
+        results[index] = result
+    return results
+
+
 def check_can_act(account):
     """Only root can act for another user; anyone else must already be that user."""
     if account.uid != os.geteuid() and os.geteuid() != 0:
@@ -487,11 +667,66 @@ def check_can_act(account):
 SETUP_ALLOWANCE = 0.9
 
 
+def _process_failure(account, exc):
+    return dict(changed=False, failed=True, msg="the probe as %s failed: %s" % (account.name, exc),
+                failure={"kind": "timeout" if isinstance(exc, UserProcessTimeout) else "error", "phase": "probe"})
+
+
+def run_probes(params):
+    """Every target's result, in order: one process per user, all users' processes at once.
+
+    Returns (results, setup error message or None)."""
+    targets = params["targets"]
+    by_user = {}
+    for index, target in enumerate(targets):
+        by_user.setdefault(target["user"], []).append(index)
+    calls = []
+    try:
+        for user, indexes in by_user.items():
+            account = get_account(user)
+            check_can_act(account)
+            calls.append((account, probe_targets_as_user, (account, params, [targets[index] for index in indexes])))
+    except (AccountError, ProbeSetupError) as exc:
+        return None, str(exc)
+    # Descendants of a server that leave its process group (setsid) are re-parented to us,
+    # so that none of them outlives the task.
+    become_subreaper()
+    try:
+        outcomes = call_as_each(calls, timeout=params["timeout"] + SETUP_ALLOWANCE)
+    finally:
+        kill_descendants()
+    results = [None] * len(targets)
+    for (account, _function, _args), indexes, outcome in zip(calls, by_user.values(), outcomes):
+        for position, index in enumerate(indexes):
+            result = _process_failure(account, outcome) if isinstance(outcome, UserProcessError) else outcome[position]
+            results[index] = dict(result, user=account.name, client=targets[index]["client"])
+    return results, None
+
+
+def _validate(module):
+    params = module.params
+    if params["client"] and params["args"]:
+        module.fail_json(msg="args applies to command only; with client the arguments come from the entry")
+    if params["command"]:
+        misplaced = [option for option in CLIENT_ONLY_OPTIONS if params[option] is not None]
+        if misplaced:
+            module.fail_json(msg="%s applies to client only" % ", ".join(misplaced))
+    if params["targets"] is not None:
+        misplaced = [option for option in TARGET_OPTIONS + DIRECT_OPTIONS if option != "scope" and params[option]]
+        if misplaced or not params["targets"]:
+            module.fail_json(msg="targets gives every entry's client options; not with %s" % ", ".join(misplaced)
+                             if misplaced else "targets must name at least one entry")
+    if params["timeout"] <= 0:
+        module.fail_json(msg="timeout must be positive")
+
+
 def main():
     argument_spec = dict(CLIENT_ARGUMENT_SPEC)
     argument_spec.update(
         client=dict(CLIENT_ARGUMENT_SPEC["client"], required=False),
         name=dict(CLIENT_ARGUMENT_SPEC["name"], required=False),
+        targets=dict(type="list", elements="dict",
+                     options=dict((option, dict(CLIENT_ARGUMENT_SPEC[option])) for option in TARGET_OPTIONS)),
         command=dict(type="str"),
         args=dict(type="list", elements="str", default=[]),
         env=dict(type="dict", no_log=True),
@@ -505,42 +740,39 @@ def main():
     )
     module = AnsibleModule(
         argument_spec=argument_spec,
-        required_one_of=[("client", "command")],
-        mutually_exclusive=[("client", option) for option in DIRECT_OPTIONS if option != "args"],
-        required_by={"client": "name"},
+        required_one_of=[("client", "command", "targets")],
+        mutually_exclusive=[("client", option) for option in DIRECT_OPTIONS if option != "args"] + [("client", "targets")],
+        required_by={"client": "name", "targets": "name"},
         supports_check_mode=True,
     )
+    _validate(module)
     params = module.params
-    if params["client"] and params["args"]:
-        module.fail_json(msg="args applies to command only; with client the arguments come from the entry")
-    if params["command"]:
-        misplaced = [option for option in CLIENT_ONLY_OPTIONS if params[option] is not None]
-        if misplaced:
-            module.fail_json(msg="%s applies to client only" % ", ".join(misplaced))
-    if params["timeout"] <= 0:
-        module.fail_json(msg="timeout must be positive")
-
-    try:
-        account = get_account(params["user"])
-        check_can_act(account)
-    except (AccountError, ProbeSetupError) as exc:
-        module.fail_json(msg=str(exc), failure={"kind": "config", "phase": "setup"}, changed=False)
-    # Descendants of the server that leave its process group (setsid) are re-parented to us,
-    # so that none of them outlives the task.
-    become_subreaper()
-    try:
-        result = call_as(account, probe_as_user, (account, params), timeout=params["timeout"] + SETUP_ALLOWANCE)
-    except UserProcessError as exc:
-        result = dict(changed=False, failed=True, msg="the probe as %s failed: %s" % (account.name, exc),
-                      failure={"kind": "timeout" if isinstance(exc, UserProcessTimeout) else "error", "phase": "probe"})
-    finally:
-        kill_descendants()
-    for warning in result.pop("warnings", []):
-        module.warn(controller_safe(warning))
-    result = controller_safe(result)
-    if result.get("failed"):
-        module.fail_json(**result)
-    module.exit_json(**result)
+    if params["targets"] is None:
+        params["targets"] = [dict((option, params[option]) for option in TARGET_OPTIONS)]
+        single = True
+    else:
+        single = False
+    results, error = run_probes(params)
+    if error:
+        module.fail_json(msg=error, failure={"kind": "config", "phase": "setup"}, changed=False)
+    for result in results:
+        for warning in result.pop("warnings", []):
+            module.warn(controller_safe(warning))
+    results = controller_safe(results)
+    if single:
+        result = results[0]
+        for key in ("user", "client", "same_launch_as"):
+            result.pop(key, None)
+        if result.get("failed"):
+            module.fail_json(**result)
+        module.exit_json(**result)
+    failed = [result for result in results if result.get("failed")]
+    distinct = len([result for result in results if "launch" in result and "same_launch_as" not in result])
+    summary = dict(changed=False, targets=results, launches=distinct)
+    if failed:
+        module.fail_json(msg="Servers that did not answer: " + "; ".join(
+            "%s in %s: %s" % (result["user"], result["client"], result["msg"]) for result in failed), **summary)
+    module.exit_json(**summary)
 
 
 if __name__ == "__main__":

@@ -11,5 +11,7 @@ if [ "$(id -u)" != 0 ] || [ ! -f /etc/debian_version ]; then
   exit 1
 fi
 echo "Installing ${missing[*]}"
-[ -n "$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' -mmin -1440 2>/dev/null | head -1)" ] || apt-get update -qq
-DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+# Another installer may hold the dpkg lock (parallel make jobs): wait for it, do not fail.
+lock=(-o DPkg::Lock::Timeout=600)
+[ -n "$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' -mmin -1440 2>/dev/null | head -1)" ] || apt-get "${lock[@]}" update -qq
+DEBIAN_FRONTEND=noninteractive apt-get "${lock[@]}" install -y -qq "${missing[@]}" >/dev/null

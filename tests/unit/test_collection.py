@@ -70,3 +70,35 @@ def test_role_defaults_match_argument_specs(role):
     for name, value in defaults.items():
         assert name.startswith(role + "_"), "role variables carry the role's name"
         assert spec[name]["default"] == value, name
+
+
+def jinja_strings(node, where):
+    """(where, text) of every string in a loaded YAML document that holds a Jinja expression."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from jinja_strings(value, "%s.%s" % (where, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from jinja_strings(value, "%s[%d]" % (where, index))
+    elif isinstance(node, str) and ("{{" in node or "{%" in node):
+        yield where, node
+
+
+def yaml_files(*tops):
+    for top in tops:
+        for directory, _dirs, files in os.walk(os.path.join(ROOT, top)):
+            for name in files:
+                if name.endswith((".yml", ".yaml")):
+                    yield os.path.join(directory, name)
+
+
+def test_roles_and_playbooks_pass_data_and_keep_jinja_short():
+    # Programs belong in the collection's Python plugins, where they are tested.
+    long_ones = []
+    for path in yaml_files("roles", "playbooks"):
+        with open(path, encoding="utf-8") as f:
+            document = yaml.safe_load(f)
+        for where, text in jinja_strings(document, os.path.relpath(path, ROOT)):
+            if len(text.strip().splitlines()) > 5 or "{%" in text and len(text.strip().splitlines()) > 1:
+                long_ones.append(where)
+    assert long_ones == []

@@ -15,6 +15,7 @@ import tempfile
 import uuid
 
 import pytest
+from ansible.module_utils import _internal
 
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._users import Account
 
@@ -52,3 +53,11 @@ def accounts():
             subprocess.run(["userdel", account.name], check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             subprocess.run(["groupdel", account.name], check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture(autouse=True)
+def on_the_target(monkeypatch):
+    """Modules run on the target, where no controller code is loaded. Once a test of a controller
+    plugin has imported ansible.errors, ansible believes it runs on the controller and sends a
+    module's warnings to the display instead of its result."""
+    monkeypatch.setattr(_internal, "is_controller", False)

@@ -1,0 +1,215 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) mcpfleet contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The generic rollout core's data work: which users a run handles and with what, their
+tokens, their accounts, and the rows of the fleet report. Role tasks pass data to these
+filters; they hold no program of their own. No result holds a token except rollout_tokens'."""
+
+from __future__ import annotations
+
+from ansible.errors import AnsibleFilterError
+from ansible.module_utils.common.dict_transformations import dict_merge
+
+
+def _given(mapping, key, default):
+    """A user's option, or the role-wide default when the user did not set it (or set null)."""
+    value = mapping.get(key)
+    return default if value is None else value
+
+
+def _unique(items):
+    return list(dict.fromkeys(items))
+
+
+def _names(value):
+    """A list of names, or the comma-separated string a command line -e gives."""
+    if isinstance(value, str):
+        return [name for name in (part.strip() for part in value.split(',')) if name]
+    return list(value or [])
+
+
+def rollout_plan(users, defaults, only=None, state='present'):
+    """One item per user this run handles on this host, every option resolved.
+
+    defaults: clients, token_storage, env, client_options, and options: the server's own
+    per-user options (name -> role-wide value) that a layer such as sentry_plan turns into
+    arguments. Holds no secret: own_token only says whether the user has a token of their own."""
+    for key in ('clients', 'token_storage', 'env', 'client_options'):
+        if key not in defaults:
+            raise AnsibleFilterError('rollout_plan: defaults has no %r' % key)
+    wanted = _names(only)
+    plan = []
+    for user in users:
+        if not isinstance(user, dict) or not user.get('name'):
+            raise AnsibleFilterError('rollout_plan: every user needs a name, got %r' % (user,))
+        if wanted and user['name'] not in wanted:
+            continue
+        user_state = 'absent' if state == 'absent' else _given(user, 'state', 'present')
+        clients = list(_given(user, 'clients', defaults['clients']))
+        if user_state != 'present':
+            # Removal also cleans the default clients, where an earlier run may have written.
+            clients = _unique(clients + list(defaults['clients']))
+        item = {
+            'name': user['name'],
+            'state': user_state,
+            'clients': clients,
+            'token_storage': _given(user, 'token_storage', defaults['token_storage']),
+            'env_names': list(dict(defaults['env'], **_given(user, 'env', {}))),
+            'client_options': dict_merge(defaults['client_options'], _given(user, 'client_options', {})),
+            'own_token': bool(str(_given(user, 'token', ''))),
+        }
+        for key, default in defaults.get('options', {}).items():
+            item[key] = _given(user, key, default)
+        plan.append(item)
+    return plan
+
+
+def rollout_tokens(plan, users, source, var_tokens, vault_reads=None, vault_key='token'):
+    """user -> {token, error} for the present users of a plan. SECRETS: no_log tasks only.
+
+    A user's own token wins; else source 'vars' reads var_tokens, and 'hashi_vault' the
+    results of a vault_kv2_get loop (vault_reads: its registered results)."""
+    read = {}
+    for result in vault_reads or []:
+        name = result[result.get('ansible_loop_var', 'item')]
+        secret = result.get('secret')
+        if isinstance(secret, dict):
+            read[name] = {'token': str(secret.get(vault_key, '')), 'error': ''}
+        else:
+            read[name] = {'token': '', 'error': str(result.get('msg') or 'no secret')}
+    own = dict((user['name'], user.get('token')) for user in users)
+    tokens = {}
+    for item in plan:
+        if item['state'] != 'present':
+            continue
+        if item['own_token']:
+            found = {'token': str(own[item['name']]), 'error': ''}
+        elif source == 'vars':
+            found = {'token': str((var_tokens or {}).get(item['name']) or ''), 'error': ''}
+        else:
+            found = read.get(item['name'], {'token': '', 'error': ''})
+        tokens[item['name']] = {'token': found['token'].strip(), 'error': found['error']}
+    return tokens
+
+
+def rollout_accounts(plan, passwd):
+    """user -> {uid, gid, home} from getent passwd; users without an account are left out."""
+    accounts = {}
+    for item in plan:
+        entry = passwd.get(item['name'])
+        if entry:
+            accounts[item['name']] = {'uid': int(entry[1]), 'gid': int(entry[2]), 'home': entry[4]}
+    return accounts
+
+
+# The client options that say where an entry lives (mcp_server's and mcp_probe's own names).
+_ENTRY_OPTIONS = ('path', 'key', 'scope', 'workspace', 'user_data_dir', 'editor', 'user_env')
+
+
+def rollout_targets(plan):
+    """One item per user and client of a plan: {user, client} and the client's options that say
+    where the entry lives, as mcp_probe's targets option takes them."""
+    targets = []
+    for item in plan:
+        for client in item['clients']:
+            options = (item.get('client_options') or {}).get(client) or {}
+            target = dict((key, options[key]) for key in _ENTRY_OPTIONS if options.get(key) is not None)
+            target.update(user=item['name'], client=client)
+            targets.append(target)
+    return targets
+
+
+def token_problems(status):
+    """'user: detail' -> [hosts] for every token judged not ok (host -> user -> {ok, detail})."""
+    problems = {}
+    for host, users in status.items():
+        for name, result in users.items():
+            if not result['ok']:
+                problems.setdefault('%s: %s' % (name, result['detail']), []).append(host)
+    return problems
+
+
+def _identity(probe):
+    """'Name <email>' of the user a probe's tool call reported, if it reported one."""
+    content = (probe.get('call_result') or {}).get('structuredContent') or {}
+    who = content.get('user') if isinstance(content, dict) else None
+    if not isinstance(who, dict) or not who:
+        return ''
+    return '%s <%s>' % (who.get('name', ''), who.get('email', ''))
+
+
+def rollout_rows(plan, probes, token_status, failure, host):
+    """This host's rows of the fleet report: one per user and client.
+
+    probes: the mcp_probe result's targets (each with user, client and its outcome); failure:
+    why the host's rollout stopped, if it did."""
+    by_pair = dict(((probe['user'], probe['client']), probe) for probe in probes or [])
+    rows = []
+    for item in plan or []:
+        check = (token_status or {}).get(item['name'], {})
+        for client in item['clients']:
+            probe = by_pair.get((item['name'], client), {})
+            if probe and probe.get('failed'):
+                status, reason = 'failed', probe.get('msg') or 'failed'
+            elif failure and not probe:
+                status, reason = 'failed', failure
+            elif item['state'] == 'absent':
+                status, reason = 'removed', ''
+            elif probe:
+                status, reason = 'ok', ''
+            else:
+                status, reason = 'configured', 'not probed'
+            rows.append({
+                'host': host,
+                'user': item['name'],
+                'client': client,
+                'state': item['state'],
+                'status': status,
+                'server_version': (probe.get('server_info') or {}).get('version', ''),
+                'tools': probe.get('tools') or [],
+                'ready_ms': probe.get('ready_ms'),
+                'whoami': _identity(probe),
+                'token_check': check.get('detail', ''),
+                'reason': reason,
+            })
+    return rows
+
+
+_BLANK_ROW = {'user': '', 'client': '', 'state': '', 'server_version': '', 'tools': [],
+              'ready_ms': None, 'whoami': '', 'token_check': ''}
+
+
+def fleet_report(hostvars, all_hosts, play_hosts, rows_var, plan_var):
+    """{summary: status -> count, rows} for every host of the play: its own rows (hostvars'
+    rows_var), or one row saying why it has none."""
+    rows = []
+    for host in all_hosts:
+        facts = hostvars.get(host) or {}
+        own = facts.get(rows_var) or []
+        if own:
+            rows.extend(own)
+            continue
+        if host not in play_hosts:
+            status, reason = 'unreachable', 'unreachable, or failed before the rollout started (see the play output)'
+        elif plan_var not in facts:
+            status, reason = 'pending', 'in a later batch (serial)'
+        else:
+            status, reason = 'no users', ''
+        rows.append(dict(_BLANK_ROW, host=host, status=status, reason=reason))
+    summary = {}
+    for row in rows:
+        summary[row['status']] = summary.get(row['status'], 0) + 1
+    return {'summary': summary, 'rows': rows}
+
+
+class FilterModule:
+    def filters(self):
+        return {
+            'rollout_plan': rollout_plan,
+            'rollout_tokens': rollout_tokens,
+            'rollout_accounts': rollout_accounts,
+            'rollout_targets': rollout_targets,
+            'token_problems': token_problems,
+            'rollout_rows': rollout_rows,
+            'fleet_report': fleet_report,
+        }

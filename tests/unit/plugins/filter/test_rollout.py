@@ -1,0 +1,141 @@
+# Copyright (c) mcpfleet maintainers
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The generic rollout core's filters: plan, tokens, accounts, probe targets, report rows."""
+
+import pytest
+
+from ansible.errors import AnsibleFilterError
+from ansible_collections.mcpfleet.mcp.plugins.filter import rollout
+
+DEFAULTS = {
+    "clients": ["code_server", "amazonq"],
+    "token_storage": "env_file",
+    "env": {"SENTRY_ENVIRONMENT": "dev"},
+    "client_options": {"code_server": {"user_data_dir": "~/.cs"}},
+    "options": {"host": "sentry.io", "skills": []},
+}
+
+
+def test_the_plan_resolves_every_option_per_user():
+    users = [
+        {"name": "alice"},
+        {"name": "bob", "clients": ["cline"], "host": "sentry.internal", "token_storage": "inline", "token": "t",
+         "env": {"SENTRY_RELEASE": "1"}, "client_options": {"code_server": {"path": "/x"}}},
+        {"name": "carol", "state": "absent", "clients": ["cursor"]},
+        {"name": "dave", "host": None},
+    ]
+    plan = rollout.rollout_plan(users, DEFAULTS)
+    assert [item["name"] for item in plan] == ["alice", "bob", "carol", "dave"]
+    alice, bob, carol, dave = plan
+    assert alice == {"name": "alice", "state": "present", "clients": ["code_server", "amazonq"], "token_storage": "env_file",
+                     "env_names": ["SENTRY_ENVIRONMENT"], "client_options": {"code_server": {"user_data_dir": "~/.cs"}},
+                     "own_token": False, "host": "sentry.io", "skills": []}
+    assert (bob["clients"], bob["host"], bob["token_storage"], bob["own_token"]) == (["cline"], "sentry.internal", "inline", True)
+    assert bob["env_names"] == ["SENTRY_ENVIRONMENT", "SENTRY_RELEASE"]
+    # Client options merge per key with the role-wide ones.
+    assert bob["client_options"] == {"code_server": {"user_data_dir": "~/.cs", "path": "/x"}}
+    # Removal also cleans the default clients, where an earlier run may have written.
+    assert (carol["state"], carol["clients"]) == ("absent", ["cursor", "code_server", "amazonq"])
+    # null means "not set": the role-wide default.
+    assert dave["host"] == "sentry.io"
+    assert "token" not in repr(plan).replace("token_storage", "").replace("own_token", "")
+
+
+@pytest.mark.parametrize("only, names", [
+    ("bob, carol", ["bob", "carol"]), (["alice"], ["alice"]), ("", ["alice", "bob", "carol"]), (None, ["alice", "bob", "carol"])])
+def test_only_users_limits_the_plan(only, names):
+    users = [{"name": "alice"}, {"name": "bob"}, {"name": "carol"}]
+    assert [item["name"] for item in rollout.rollout_plan(users, DEFAULTS, only)] == names
+
+
+def test_state_absent_removes_every_user():
+    plan = rollout.rollout_plan([{"name": "alice", "state": "present"}], DEFAULTS, state="absent")
+    assert plan[0]["state"] == "absent"
+
+
+@pytest.mark.parametrize("users, defaults, message", [
+    ([{"clients": []}], DEFAULTS, "every user needs a name"),
+    (["alice"], DEFAULTS, "every user needs a name"),
+    ([{"name": "a"}], {"clients": []}, "defaults has no 'token_storage'"),
+])
+def test_the_plan_refuses_bad_input(users, defaults, message):
+    with pytest.raises(AnsibleFilterError, match=message):
+        rollout.rollout_plan(users, defaults)
+
+
+def test_tokens_come_from_the_user_the_vars_or_the_vault():
+    users = [{"name": "alice", "token": " own \n"}, {"name": "bob"}, {"name": "carol"}, {"name": "gone", "state": "absent"}]
+    plan = rollout.rollout_plan(users, DEFAULTS)
+    by_vars = rollout.rollout_tokens(plan, users, "vars", {"bob": "from-vars", "gone": "x"})
+    assert by_vars == {"alice": {"token": "own", "error": ""}, "bob": {"token": "from-vars", "error": ""},
+                       "carol": {"token": "", "error": ""}}
+    reads = [
+        {"ansible_loop_var": "__n", "__n": "bob", "secret": {"token": "from-vault", "other": "x"}},
+        {"ansible_loop_var": "__n", "__n": "carol", "failed": True, "msg": "permission denied"},
+    ]
+    by_vault = rollout.rollout_tokens(plan, users, "hashi_vault", {}, reads, "token")
+    assert by_vault["alice"] == {"token": "own", "error": ""}
+    assert by_vault["bob"] == {"token": "from-vault", "error": ""}
+    assert by_vault["carol"] == {"token": "", "error": "permission denied"}
+
+
+def test_accounts_leave_out_users_without_one():
+    plan = rollout.rollout_plan([{"name": "alice"}, {"name": "ghost"}], DEFAULTS)
+    passwd = {"alice": ["x", "1001", "1002", "", "/home/alice", "/bin/bash"], "root": ["x", "0", "0", "", "/root", "/bin/sh"]}
+    assert rollout.rollout_accounts(plan, passwd) == {"alice": {"uid": 1001, "gid": 1002, "home": "/home/alice"}}
+
+
+def test_targets_say_where_each_entry_lives():
+    plan = rollout.rollout_plan([{"name": "alice", "client_options": {"amazonq": {"path": "~/q.json", "editor": None}}}], DEFAULTS)
+    assert rollout.rollout_targets(plan) == [
+        {"user": "alice", "client": "code_server", "user_data_dir": "~/.cs"},
+        {"user": "alice", "client": "amazonq", "path": "~/q.json"},
+    ]
+
+
+def test_token_problems_group_hosts_by_user_and_reason():
+    status = {"h1": {"alice": {"ok": False, "detail": "rejected"}, "bob": {"ok": True, "detail": "valid"}},
+              "h2": {"alice": {"ok": False, "detail": "rejected"}}}
+    assert rollout.token_problems(status) == {"alice: rejected": ["h1", "h2"]}
+
+
+def test_rows_give_every_user_and_client_a_status():
+    plan = rollout.rollout_plan([{"name": "alice"}, {"name": "bob", "state": "absent", "clients": []}], DEFAULTS)
+    probes = [
+        {"user": "alice", "client": "code_server", "server_info": {"version": "0.39.0"}, "tools": ["a"], "ready_ms": 700,
+         "call_result": {"structuredContent": {"user": {"name": "Alice", "email": "a@x"}}}},
+        {"user": "alice", "client": "amazonq", "failed": True, "msg": "early exit"},
+    ]
+    rows = rollout.rollout_rows(plan, probes, {"alice": {"ok": True, "detail": "valid"}}, "", "h1")
+    assert [(row["user"], row["client"], row["status"], row["reason"]) for row in rows] == [
+        ("alice", "code_server", "ok", ""), ("alice", "amazonq", "failed", "early exit"),
+        ("bob", "code_server", "removed", ""), ("bob", "amazonq", "removed", "")]
+    assert (rows[0]["server_version"], rows[0]["tools"], rows[0]["ready_ms"], rows[0]["whoami"], rows[0]["token_check"]) == \
+        ("0.39.0", ["a"], 700, "Alice <a@x>", "valid")
+    assert rows[0]["host"] == "h1" and rows[2]["whoami"] == ""
+
+
+def test_rows_of_a_host_that_failed_before_the_probe():
+    plan = rollout.rollout_plan([{"name": "alice"}], DEFAULTS)
+    rows = rollout.rollout_rows(plan, [], {}, "Install: npm failed", "h1")
+    assert [(row["status"], row["reason"]) for row in rows] == [("failed", "Install: npm failed")] * 2
+    assert [row["status"] for row in rollout.rollout_rows(plan, [], {}, "", "h1")] == ["configured", "configured"]
+
+
+def test_the_fleet_report_has_a_row_for_every_host():
+    hostvars = {
+        "h1": {"rows": [{"status": "ok"}, {"status": "failed"}], "plan": []},
+        "h2": {},
+        "h3": {"plan": []},
+        "h4": {"plan": [{"name": "a"}], "rows": []},
+    }
+    report = rollout.fleet_report(hostvars, ["h1", "h2", "h3", "h4", "h5"], ["h1", "h3", "h4", "h5"], "rows", "plan")
+    assert [(row.get("host"), row["status"]) for row in report["rows"]] == [
+        (None, "ok"), (None, "failed"), ("h2", "unreachable"), ("h3", "no users"), ("h4", "no users"), ("h5", "pending")]
+    assert report["summary"] == {"ok": 1, "failed": 1, "unreachable": 1, "no users": 2, "pending": 1}
+
+
+def test_the_filters_are_registered():
+    assert set(rollout.FilterModule().filters()) == {
+        "rollout_plan", "rollout_tokens", "rollout_accounts", "rollout_targets", "token_problems", "rollout_rows", "fleet_report"}

@@ -1,0 +1,100 @@
+# Copyright (c) mcpfleet maintainers
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The Sentry layer's filters: the server's arguments and the token check."""
+
+import json
+
+import pytest
+
+from ansible_collections.mcpfleet.mcp.plugins.filter import rollout, sentry
+
+PATTERN = "^sntryu_[0-9a-f]{64}$"
+ALICE = "sntryu_" + "a" * 64
+BOB = "sntryu_" + "b" * 64
+DEFAULTS = {
+    "clients": ["code_server"], "token_storage": "env_file", "env": {}, "client_options": {},
+    "options": {"host": "sentry.io", "insecure_http": False, "organization_slug": "", "project_slug": "", "skills": [],
+                "extra_args": [], "token_check_url": ""},
+}
+SETTINGS = {"pattern": PATTERN, "check": True, "required_scopes": ["org:read", "project:read"],
+            "missing": "HashiCorp Vault secret/sentry/{user} key token"}
+
+
+def plan_of(users, extra_args=()):
+    return sentry.sentry_plan(rollout.rollout_plan(users, DEFAULTS), list(extra_args))
+
+
+def test_the_sentry_options_become_arguments_and_a_check_url():
+    alice, bob = plan_of([
+        {"name": "alice"},
+        {"name": "bob", "host": "sentry.internal:9000", "insecure_http": "yes", "organization_slug": "acme", "project_slug": "web",
+         "skills": ["inspect", "triage"], "extra_args": ["--x"], "token_check_url": "http://127.0.0.1:8000/"},
+    ], extra_args=["--all"])
+    assert alice["args"] == ["--host=sentry.io", "--all"]
+    assert alice["check_url"] == "https://sentry.io/api/0/"
+    assert bob["args"] == ["--host=sentry.internal:9000", "--insecure-http", "--organization-slug=acme", "--project-slug=web",
+                           "--skills=inspect,triage", "--all", "--x"]
+    assert (bob["insecure_http"], bob["check_url"]) == (True, "http://127.0.0.1:8000/api/0/")
+    assert "organization_slug" not in bob and "token_check_url" not in bob
+    assert alice["name"] == "alice" and alice["clients"] == ["code_server"]
+
+
+def hostvars_for(tokens_by_host):
+    """hostvars of hosts whose users (name -> token) all use sentry.io."""
+    hostvars = {}
+    for host, tokens in tokens_by_host.items():
+        plan = plan_of([{"name": name} for name in tokens])
+        hostvars[host] = {sentry.PLAN_VAR: plan,
+                          sentry.TOKENS_VAR: dict((name, {"token": token, "error": ""}) for name, token in tokens.items())}
+    return hostvars
+
+
+def test_each_distinct_token_is_checked_once():
+    hostvars = hostvars_for({"h1": {"alice": ALICE, "bob": BOB}, "h2": {"alice": ALICE, "eve": "not-a-token"}})
+    checks = sentry.sentry_token_checks(hostvars, ["h1", "h2"], PATTERN)
+    assert checks == [{"token": ALICE, "url": "https://sentry.io/api/0/"}, {"token": BOB, "url": "https://sentry.io/api/0/"}]
+    assert sentry.sentry_token_checks(hostvars, ["h1", "h2"], PATTERN, enabled=False) == []
+
+
+def answer(status, scopes=(), email=""):
+    body = {"auth": {"scopes": list(scopes)}, "user": {"email": email}} if status == 200 else {"detail": "Invalid token"}
+    return {"status": status, "json": body}
+
+
+@pytest.mark.parametrize("reply, ok, detail", [
+    (answer(200, ["org:read", "project:read"], "alice@example.com"), True, "valid for alice@example.com"),
+    (answer(200, ["org:read", "project:read"]), True, "valid"),
+    (answer(200, ["org:read"]), False, "lacks scopes project:read (https://sentry.io/api/0/)"),
+    ({"status": 200, "json": {"auth": None}}, False, "rejected by https://sentry.io/api/0/ (unknown, expired or revoked token)"),
+    (answer(401), False, "rejected by https://sentry.io/api/0/ (unknown, expired or revoked token)"),
+    ({"status": -1, "msg": "Connection refused"}, False, "token check at https://sentry.io/api/0/ failed: Connection refused"),
+    ({"status": 502}, False, "token check at https://sentry.io/api/0/ failed: HTTP 502"),
+])
+def test_an_answer_is_judged(reply, ok, detail):
+    hostvars = hostvars_for({"h1": {"alice": ALICE}})
+    checks = sentry.sentry_token_checks(hostvars, ["h1"], PATTERN)
+    status = sentry.sentry_token_status(hostvars, ["h1"], checks, [reply], SETTINGS)
+    assert status == {"h1": {"alice": {"ok": ok, "detail": detail}}}
+
+
+def test_tokens_that_are_missing_or_malformed_are_judged_without_asking():
+    hostvars = hostvars_for({"h1": {"alice": "", "bob": "sntryu_short"}, "h2": {}})
+    hostvars["h1"][sentry.TOKENS_VAR]["carol"] = {"token": "", "error": "permission denied"}
+    hostvars["h1"][sentry.PLAN_VAR] += plan_of([{"name": "carol"}, {"name": "gone", "state": "absent"}])
+    status = sentry.sentry_token_status(hostvars, ["h1", "h2"], [], [], SETTINGS)
+    assert status == {"h1": {
+        "alice": {"ok": False, "detail": "no token for this user (HashiCorp Vault secret/sentry/alice key token)"},
+        "bob": {"ok": False, "detail": "the token does not look like a Sentry User Auth Token (sentry_mcp_token_pattern)"},
+        "carol": {"ok": False, "detail": "no token: HashiCorp Vault read failed: permission denied"},
+    }, "h2": {}}
+    unchecked = sentry.sentry_token_status(hostvars_for({"h1": {"alice": ALICE}}), ["h1"], [], [], dict(SETTINGS, check=False))
+    assert unchecked == {"h1": {"alice": {"ok": True, "detail": "not checked"}}}
+
+
+def test_no_status_holds_a_token():
+    hostvars = hostvars_for({"h1": {"alice": ALICE, "bob": BOB}})
+    checks = sentry.sentry_token_checks(hostvars, ["h1"], PATTERN)
+    status = sentry.sentry_token_status(hostvars, ["h1"], checks, [answer(401), answer(200, ["org:read"])], SETTINGS)
+    text = json.dumps(status)
+    assert ALICE not in text and BOB not in text and "sntryu_" not in text
