@@ -7,17 +7,21 @@ the controller) gets
               npm caches (new containers) and, for `controller`, the controller's npm cache
               and package cache
   rerun       the same command again (nothing to change; the probes still run)
+  ping        `ansible -m ping` of the same hosts, before the first run and between the runs:
+              the floor of what any run over these connections costs
 Methods: `registry` (npm install on each host from the registry) and `controller` (the tree
 built once on the controller, copied to each host). Ratios are against the registry first run
-at the same size, measured in the same run; the marginal cost per host is the slope between
-consecutive sizes. Writes bench/results/fleet.md.
+at the same size and to the ping of the same fleet, both measured in the same run; the
+marginal cost per host is the slope between consecutive sizes. Writes bench/results/fleet.md.
 """
 
 import argparse
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -55,8 +59,20 @@ def checked(run, what):
     return run
 
 
+def ping(hosts, forks):
+    """Seconds of `ansible -m ping` of every host of the inventory (failing hosts fail the bench)."""
+    argv = [os.path.join(ROOT, ".venv", "bin", "ansible"), "all", "-i", hosts, "-m", "ansible.builtin.ping", "--forks", str(forks)]
+    started = time.monotonic()
+    run = subprocess.run(argv, cwd=ROOT, env=demo.ansible_env(False), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, check=False)
+    seconds = time.monotonic() - started
+    if run.returncode:
+        sys.stderr.write(run.stdout[-4000:])
+        raise SystemExit("ansible -m ping failed (exit %d)" % run.returncode)
+    return seconds
+
+
 def measure(size, method):
-    """One fresh fleet: (first run s, rerun s, changed in the rerun)."""
+    """One fresh fleet: (first run s, rerun s, changed in the rerun, [ping s])."""
     hosts = inventory(size)
     checked(demo.fleet("absent", hosts, FLEET_VARS, echo=False), "removing the fleet")
     checked(demo.fleet("present", hosts, FLEET_VARS, echo=False), "starting %d hosts" % size)
@@ -68,11 +84,13 @@ def measure(size, method):
         # profile_tasks: each log ends with the slowest tasks, to see where the time goes.
         env = {"npm_config_cache": os.path.join(caches, "npm"), "ANSIBLE_CALLBACKS_ENABLED": "ansible.posix.profile_tasks"}
         log = os.path.join(WORK, "logs", "%s-%d-%%s.log" % (method, size))
+        pings = [ping(hosts, max(5, size))]
         first = checked(demo.rollout(hosts, extra, options=options, echo=False, env=env, log=log % "first"), "first run")
+        pings.append(ping(hosts, max(5, size)))
         rerun = checked(demo.rollout(hosts, extra, options=options, echo=False, env=env, log=log % "rerun"), "rerun")
     finally:
         shutil.rmtree(caches, ignore_errors=True)
-    return first.seconds, rerun.seconds, rerun.total("changed")
+    return first.seconds, rerun.seconds, rerun.total("changed"), pings
 
 
 def cell(samples, baseline):
@@ -102,6 +120,7 @@ def main():
 
     os.makedirs(WORK, exist_ok=True)
     times = {(method, phase): {size: [] for size in sizes} for method in methods for phase in ("first", "rerun")}
+    pings = {size: [] for size in sizes}
     rerun_changes = 0
     # The machine may be shared: the 1-minute load average after each fleet says how much.
     loads = []
@@ -110,8 +129,9 @@ def main():
             for size in sizes:
                 # Alternate the order so that drift on a shared machine hits both methods alike.
                 for method in methods if run % 2 == 0 else methods[::-1]:
-                    first, rerun, changed = measure(size, method)
+                    first, rerun, changed, fleet_pings = measure(size, method)
                     rerun_changes += changed
+                    pings[size].extend(fleet_pings)
                     loads.append(os.getloadavg()[0])
                     times[method, "first"][size].append(first)
                     times[method, "rerun"][size].append(rerun)
@@ -127,6 +147,10 @@ def main():
             samples = times[method, phase]
             rows.append([METHODS[method], "first run" if phase == "first" else "rerun"]
                         + [cell(samples[size], baseline[size]) for size in sizes] + [slopes(sizes, samples)])
+    rows.append(["-", "`ansible -m ping`"] + ["%.1f s" % _report.median(pings[size]) for size in sizes] + [slopes(sizes, pings)])
+    for phase in ("first", "rerun"):
+        rows.append(["registry", "%s / ping" % ("first run" if phase == "first" else "rerun")]
+                    + ["%.1f x" % (_report.median(times["registry", phase][size]) / _report.median(pings[size])) for size in sizes] + ["-"])
     header = ["install method", "run"] + ["%d host%s" % (size, "" if size == 1 else "s") for size in sizes] + ["s per extra host"]
     notes = [
         "wall time of `ansible-playbook mcpfleet.mcp.rollout` (start-up included), %s per cell;"

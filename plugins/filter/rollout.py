@@ -119,6 +119,40 @@ def rollout_targets(plan):
     return targets
 
 
+# Where the stdio_server role keeps each host's plan and secrets (rollout_plan, rollout_tokens).
+PLAN_VAR = '__stdio_server_plan'
+TOKENS_VAR = '__stdio_server_tokens'
+
+
+def present_users(hostvars, hosts):
+    """(host, plan item, secret) for every present user of these hosts."""
+    for host in hosts:
+        facts = hostvars.get(host) or {}
+        tokens = facts.get(TOKENS_VAR) or {}
+        for item in facts.get(PLAN_VAR) or []:
+            if item['state'] == 'present':
+                yield host, item, tokens.get(item['name'], {'token': '', 'error': ''})
+
+
+def missing_secret(secret, missing, name):
+    """Why a user has no secret ('' when the user has one); missing names where it was looked for."""
+    if secret['token']:
+        return ''
+    if secret['error']:
+        return 'no token: HashiCorp Vault read failed: ' + secret['error']
+    return 'no token for this user (%s)' % missing.replace('{user}', name)
+
+
+def secret_status(hostvars, hosts, missing):
+    """host -> user -> {ok, detail} for every present user of these hosts: whether the user has a
+    secret. Details name users and sources, never a secret."""
+    status = dict((host, {}) for host in hosts)
+    for host, item, secret in present_users(hostvars, hosts):
+        problem = missing_secret(secret, missing, item['name'])
+        status[host][item['name']] = {'ok': not problem, 'detail': problem or 'present'}
+    return status
+
+
 def token_problems(status):
     """'user: detail' -> [hosts] for every token judged not ok (host -> user -> {ok, detail})."""
     problems = {}
@@ -209,6 +243,7 @@ class FilterModule:
             'rollout_tokens': rollout_tokens,
             'rollout_accounts': rollout_accounts,
             'rollout_targets': rollout_targets,
+            'secret_status': secret_status,
             'token_problems': token_problems,
             'rollout_rows': rollout_rows,
             'fleet_report': fleet_report,

@@ -9,16 +9,18 @@ from __future__ import annotations
 import re
 
 from ansible.module_utils.parsing.convert_bool import boolean
+from ansible_collections.mcpfleet.mcp.plugins.filter.rollout import missing_secret, present_users
 
-_SENTRY_OPTIONS = ('host', 'insecure_http', 'organization_slug', 'project_slug', 'skills', 'extra_args', 'token_check_url')
+_SENTRY_OPTIONS = ('host', 'insecure_http', 'organization_slug', 'project_slug', 'skills', 'token_check_url')
 
 
-def sentry_plan(plan, extra_args=()):
-    """The plan of rollout_plan with the Sentry options turned into the server's arguments
-    (args) and the URL its token is checked at (check_url)."""
+def sentry_users(users, defaults, extra_args=()):
+    """The users with the Sentry options (each user's own, else defaults') turned into the
+    server's arguments (args) and the URL their token is checked at (check_url), ready for the
+    stdio_server role's plan. host and insecure_http (a boolean) are kept for its checks."""
     out = []
-    for item in plan:
-        options = dict((key, item.get(key)) for key in _SENTRY_OPTIONS)
+    for user in users:
+        options = dict((key, defaults.get(key) if user.get(key) is None else user[key]) for key in _SENTRY_OPTIONS)
         host, insecure = options['host'], boolean(options['insecure_http'] or False, strict=False)
         args = ['--host=' + host]
         if insecure:
@@ -29,27 +31,12 @@ def sentry_plan(plan, extra_args=()):
             args.append('--project-slug=' + options['project_slug'])
         if options['skills']:
             args.append('--skills=' + ','.join(options['skills']))
-        args.extend(list(extra_args) + list(options['extra_args'] or []))
+        args.extend(list(extra_args) + list(user.get('extra_args') or []))
         base = options['token_check_url'] or ('%s://%s' % ('http' if insecure else 'https', host))
-        resolved = dict((key, value) for key, value in item.items() if key not in _SENTRY_OPTIONS)
+        resolved = dict((key, value) for key, value in user.items() if key not in _SENTRY_OPTIONS + ('extra_args',))
         resolved.update(host=host, insecure_http=insecure, args=args, check_url=base.rstrip('/') + '/api/0/')
         out.append(resolved)
     return out
-
-
-# Where the role keeps each host's plan and tokens (rollout_plan, rollout_tokens).
-PLAN_VAR = '__sentry_mcp_plan'
-TOKENS_VAR = '__sentry_mcp_tokens'
-
-
-def _present_users(hostvars, hosts):
-    """(host, plan item, token) for every present user of these hosts."""
-    for host in hosts:
-        facts = hostvars.get(host) or {}
-        tokens = facts.get(TOKENS_VAR) or {}
-        for item in facts.get(PLAN_VAR) or []:
-            if item['state'] == 'present':
-                yield host, item, tokens.get(item['name'], {'token': '', 'error': ''})
 
 
 def sentry_token_checks(hostvars, hosts, pattern, enabled=True):
@@ -58,7 +45,7 @@ def sentry_token_checks(hostvars, hosts, pattern, enabled=True):
     checks = []
     if not enabled:
         return checks
-    for _host, item, token in _present_users(hostvars, hosts):
+    for _host, item, token in present_users(hostvars, hosts):
         check = {'token': token['token'], 'url': item['check_url']}
         if re.match(pattern, token['token']) and check not in checks:
             checks.append(check)
@@ -89,11 +76,10 @@ def sentry_token_status(hostvars, hosts, checks, answers, settings):
     status = {}
     for host in hosts:
         status[host] = {}
-    for host, item, token in _present_users(hostvars, hosts):
-        if not token['token'] and token['error']:
-            ok, detail = False, 'no token: HashiCorp Vault read failed: ' + token['error']
-        elif not token['token']:
-            ok, detail = False, 'no token for this user (%s)' % settings['missing'].replace('{user}', item['name'])
+    for host, item, token in present_users(hostvars, hosts):
+        problem = missing_secret(token, settings['missing'], item['name'])
+        if problem:
+            ok, detail = False, problem
         elif not re.match(settings['pattern'], token['token']):
             ok, detail = False, 'the token does not look like a Sentry User Auth Token (sentry_mcp_token_pattern)'
         elif not settings['check']:
@@ -108,7 +94,7 @@ def sentry_token_status(hostvars, hosts, checks, answers, settings):
 class FilterModule:
     def filters(self):
         return {
-            'sentry_plan': sentry_plan,
+            'sentry_users': sentry_users,
             'sentry_token_checks': sentry_token_checks,
             'sentry_token_status': sentry_token_status,
         }

@@ -94,6 +94,19 @@ def test_targets_say_where_each_entry_lives():
     ]
 
 
+def test_secret_status_names_every_user_without_a_secret():
+    plan = rollout.rollout_plan([{"name": "alice"}, {"name": "bob"}, {"name": "carol"}, {"name": "gone", "state": "absent"}], DEFAULTS)
+    hostvars = {"h1": {rollout.PLAN_VAR: plan, rollout.TOKENS_VAR: {
+        "alice": {"token": "s3cret", "error": ""}, "carol": {"token": "", "error": "permission denied"}}}, "h2": {}}
+    status = rollout.secret_status(hostvars, ["h1", "h2"], "vault kv/{user}")
+    assert status == {"h1": {
+        "alice": {"ok": True, "detail": "present"},
+        "bob": {"ok": False, "detail": "no token for this user (vault kv/bob)"},
+        "carol": {"ok": False, "detail": "no token: HashiCorp Vault read failed: permission denied"},
+    }, "h2": {}}
+    assert "s3cret" not in repr(status)
+
+
 def test_token_problems_group_hosts_by_user_and_reason():
     status = {"h1": {"alice": {"ok": False, "detail": "rejected"}, "bob": {"ok": True, "detail": "valid"}},
               "h2": {"alice": {"ok": False, "detail": "rejected"}}}
@@ -138,4 +151,4 @@ def test_the_fleet_report_has_a_row_for_every_host():
 
 def test_the_filters_are_registered():
     assert set(rollout.FilterModule().filters()) == {
-        "rollout_plan", "rollout_tokens", "rollout_accounts", "rollout_targets", "token_problems", "rollout_rows", "fleet_report"}
+        "rollout_plan", "rollout_tokens", "rollout_accounts", "rollout_targets", "secret_status", "token_problems", "rollout_rows", "fleet_report"}

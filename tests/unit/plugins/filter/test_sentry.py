@@ -12,17 +12,19 @@ from ansible_collections.mcpfleet.mcp.plugins.filter import rollout, sentry
 PATTERN = "^sntryu_[0-9a-f]{64}$"
 ALICE = "sntryu_" + "a" * 64
 BOB = "sntryu_" + "b" * 64
-DEFAULTS = {
+# As the sentry_mcp role gives them to the stdio_server role's plan.
+CORE_DEFAULTS = {
     "clients": ["code_server"], "token_storage": "env_file", "env": {}, "client_options": {},
-    "options": {"host": "sentry.io", "insecure_http": False, "organization_slug": "", "project_slug": "", "skills": [],
-                "extra_args": [], "token_check_url": ""},
+    "options": {"args": [], "check_url": "", "host": "", "insecure_http": False},
 }
+SENTRY_DEFAULTS = {"host": "sentry.io", "insecure_http": False, "organization_slug": "", "project_slug": "", "skills": [],
+                   "token_check_url": ""}
 SETTINGS = {"pattern": PATTERN, "check": True, "required_scopes": ["org:read", "project:read"],
             "missing": "HashiCorp Vault secret/sentry/{user} key token"}
 
 
 def plan_of(users, extra_args=()):
-    return sentry.sentry_plan(rollout.rollout_plan(users, DEFAULTS), list(extra_args))
+    return rollout.rollout_plan(sentry.sentry_users(users, SENTRY_DEFAULTS, list(extra_args)), CORE_DEFAULTS)
 
 
 def test_the_sentry_options_become_arguments_and_a_check_url():
@@ -40,13 +42,22 @@ def test_the_sentry_options_become_arguments_and_a_check_url():
     assert alice["name"] == "alice" and alice["clients"] == ["code_server"]
 
 
+def test_the_users_keep_their_other_keys_and_lose_the_sentry_ones():
+    users = [{"name": "alice", "token": "t", "clients": ["cline"], "extra_args": ["--x"], "host": None}]
+    resolved = sentry.sentry_users(users, SENTRY_DEFAULTS)
+    assert resolved == [{"name": "alice", "token": "t", "clients": ["cline"], "host": "sentry.io", "insecure_http": False,
+                         "args": ["--host=sentry.io", "--x"], "check_url": "https://sentry.io/api/0/"}]
+    # The input is not changed.
+    assert users[0]["extra_args"] == ["--x"]
+
+
 def hostvars_for(tokens_by_host):
     """hostvars of hosts whose users (name -> token) all use sentry.io."""
     hostvars = {}
     for host, tokens in tokens_by_host.items():
         plan = plan_of([{"name": name} for name in tokens])
-        hostvars[host] = {sentry.PLAN_VAR: plan,
-                          sentry.TOKENS_VAR: dict((name, {"token": token, "error": ""}) for name, token in tokens.items())}
+        hostvars[host] = {rollout.PLAN_VAR: plan,
+                          rollout.TOKENS_VAR: dict((name, {"token": token, "error": ""}) for name, token in tokens.items())}
     return hostvars
 
 
@@ -80,8 +91,8 @@ def test_an_answer_is_judged(reply, ok, detail):
 
 def test_tokens_that_are_missing_or_malformed_are_judged_without_asking():
     hostvars = hostvars_for({"h1": {"alice": "", "bob": "sntryu_short"}, "h2": {}})
-    hostvars["h1"][sentry.TOKENS_VAR]["carol"] = {"token": "", "error": "permission denied"}
-    hostvars["h1"][sentry.PLAN_VAR] += plan_of([{"name": "carol"}, {"name": "gone", "state": "absent"}])
+    hostvars["h1"][rollout.TOKENS_VAR]["carol"] = {"token": "", "error": "permission denied"}
+    hostvars["h1"][rollout.PLAN_VAR] += plan_of([{"name": "carol"}, {"name": "gone", "state": "absent"}])
     status = sentry.sentry_token_status(hostvars, ["h1", "h2"], [], [], SETTINGS)
     assert status == {"h1": {
         "alice": {"ok": False, "detail": "no token for this user (HashiCorp Vault secret/sentry/alice key token)"},
