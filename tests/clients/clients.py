@@ -46,7 +46,8 @@ _VSCODE_FILE = """{
 
 
 def _claude_add(bin_path, name, argv, env):
-    return [bin_path, "mcp", "add", "--scope", "user"] + _flags("-e", env) + [name, "--"] + argv
+    # -e is variadic: it goes after the name, and `--` ends it.
+    return [bin_path, "mcp", "add", "--scope", "user", name] + _flags("-e", env) + ["--"] + argv
 
 
 def _gemini_add(bin_path, name, argv, env):
@@ -59,7 +60,7 @@ def _dashdash_add(bin_path, name, argv, env):
 
 
 def _cline_add(bin_path, name, argv, env):
-    # Cline's add takes no env flag; --yes skips its wizard.
+    # Cline's add takes no env flag (see "add_token_flag"); --yes skips its wizard.
     del env
     return [bin_path, "mcp", "add", name, "--yes", "--"] + argv
 
@@ -117,6 +118,9 @@ CLIENTS = {
     "cline": {
         "profile": "cline", "file": ".cline/data/settings/cline_mcp_settings.json", "list": "cline_list",
         "parse": listings.cline, "add": _cline_add, "comments": False, "client_add_keeps_comments": False,
+        # Its add cannot set env, and the server exits without a token: the added server gets
+        # one on its command line (PUBLIC_TOKEN, not a secret of the tier).
+        "add_token_flag": True,
         "existing": '{\n  "mcpServers": {\n    "keep": {keep}\n  }\n}\n',
         "keep": lambda argv, env: dict(_stdio(argv, env), type="stdio", disabled=False, autoApprove=[], timeout=60),
     },

@@ -11,3 +11,6 @@ TOKENS = {
     TOKEN: {"user": {"id": "7", "name": "Module Entry", "email": "module@example.test"}, "scopes": ["org:read"]},
     OTHER: {"user": {"id": "8", "name": "Own Entry", "email": "own@example.test"}, "scopes": ["org:read"]},
 }
+# A token that may show: given on the command line of a server added by a client whose own
+# `mcp add` cannot set env (Cline). The double does not know it.
+PUBLIC_TOKEN = "sntryu_" + "0" * 56 + "9ub11c00"

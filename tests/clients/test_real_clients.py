@@ -16,6 +16,7 @@ import pytest
 import steps
 from clients import CLIENTS, existing_text
 from conftest import TABLE
+from fake_tokens import PUBLIC_TOKEN
 
 SENTRY_TOOLS = [
     "find_organizations", "find_projects", "update_issue", "search_events", "analyze_issue_with_seer",
@@ -91,6 +92,8 @@ def test_client_add_and_module_alternate(tier, user, client):
     user.write(path, original)
     assert steps.module_entry(tier, user, client)["changed"] is True
     other_argv = tier.server_argv(port=9001)
+    if spec.get("add_token_flag"):
+        other_argv.append("--access-token=" + PUBLIC_TOKEN)
     steps.client_add(tier, user, client, "other", other_argv)
     again = steps.module_entry(tier, user, client)
     assert again["changed"] is False, again.get("diff")
