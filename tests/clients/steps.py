@@ -19,11 +19,14 @@ def _no_tokens(text, what):
         assert token not in text, "a token appears in %s" % what
 
 
-def module_entry(tier, user, client):
-    """The module writes the Sentry entry ``sentry`` for ``client``; return its result."""
+def module_entry(tier, user, client, env=None):
+    """The module writes the Sentry entry ``sentry`` for ``client``; return its result.
+
+    ``env`` replaces the entry's environment (default: the token).
+    """
     argv = tier.server_argv()
     options = {"client": CLIENTS[client]["profile"], "user": user.name, "name": "sentry", "command": argv[0],
-               "args": argv[1:], "env": {"SENTRY_ACCESS_TOKEN": TOKEN}}
+               "args": argv[1:], "env": {"SENTRY_ACCESS_TOKEN": TOKEN} if env is None else env}
     result, output = module.run_module(options)
     _no_tokens(output, "Ansible's -vvv output")
     _no_tokens(json.dumps(result), "the module's result")

@@ -23,6 +23,7 @@ SENTRY_TOOLS = [
     "search_issues", "get_sentry_resource", "search_sentry_tools", "execute_sentry_tool",
 ]
 ALL = sorted(CLIENTS)
+CONNECTING = sorted(name for name in CLIENTS if name != "copilot_cli")  # Copilot's listing does not connect
 WITH_COMMENTS = sorted(name for name, spec in CLIENTS.items() if spec["comments"])
 COMMENT = re.compile(r"//[^\n]*|/\*.*?\*/", re.S)
 
@@ -127,3 +128,14 @@ def test_gemini_disables_user_servers_in_an_untrusted_folder(tier, user):
     assert servers["sentry"].status == "Disabled", output
     assert servers["sentry"].connected is False
     assert "disabled because this folder is untrusted" in output
+
+
+@pytest.mark.parametrize("client", CONNECTING)
+def test_an_entry_whose_server_exits_is_not_connected(tier, user, client):
+    # The control: without its token the real server exits 1 at start, and the same listing and
+    # parser must say so. A parser that always found "connected" would fail here.
+    steps.module_entry(tier, user, client, env={"SENTRY_NO_TOKEN": "1"})
+    servers, output = steps.client_list(tier, user, client)
+    assert "sentry" in servers, output
+    assert servers["sentry"].connected is False, servers["sentry"]
+    assert not servers["sentry"].tools
