@@ -109,6 +109,8 @@ CLIENTS = {
         "keep": lambda argv, env: {"type": "local", "command": argv, "environment": env, "enabled": True, "timeout": 30000},
     },
     "copilot_cli": {
+        # Its listing reads the file without connecting: the README says so.
+        "proof": "read and enabled, not connected",
         "profile": "copilot_cli", "file": ".copilot/mcp-config.json", "list": [["mcp", "get", "{name}"]],
         "parse": listings.copilot,
         "add": _dashdash_add, "comments": False, "client_add_keeps_comments": False,
