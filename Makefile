@@ -63,6 +63,12 @@ functional: venv ## pytest: tests/functional (the real @sentry/mcp-server, Node 
 	@bash tests/setup/sentry-mcp-tree.sh >/dev/null
 	@$(BIN)/python -m pytest tests/functional
 
+.PHONY: clients
+clients: venv collection ## pytest: tests/clients (the pinned real CLI clients read the module's files and connect; root)
+	@bash tests/setup/node-fixture.sh >/dev/null
+	@bash tests/setup/sentry-mcp-tree.sh >/dev/null
+	@$(BIN)/python -m pytest tests/clients
+
 .PHONY: sanity-tree
 sanity-tree: venv
 	@bash tests/setup/host-packages.sh shellcheck
@@ -120,7 +126,7 @@ molecule: images collection ## every Molecule scenario on the container fleet
 	@for s in $(MOLECULE_SCENARIOS); do $(BIN)/molecule test -s $$s || exit 1; done
 
 .PHONY: test
-test: unit functional sanity matrix lint changelog-lint collection ee docs-lint docs-site import-check integration molecule ## everything CI runs
+test: unit functional sanity matrix lint changelog-lint collection ee docs-lint docs-site import-check integration clients molecule ## everything CI runs
 	@echo "make test: all tiers passed"
 
 .PHONY: demo

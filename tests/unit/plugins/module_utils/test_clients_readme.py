@@ -3,11 +3,14 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """The README's "Supported clients" table says what the profile table does."""
 
+import json
 import os
+import sys
 from string import Template
 
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._clients import EDITORS, PROFILES, UNSUPPORTED
 
+CLIENTS_TIER = os.path.join(os.path.dirname(__file__), "..", "..", "..", "clients")
 README = os.path.join(os.path.dirname(__file__), "..", "..", "..", "..", "README.md")
 GRAMMARS = {"json": "strict JSON", "jsonc": "JSONC", "json_comments": "JSON + comments, no trailing commas"}
 SHOWN = {"HOME": "~", "XDG_CONFIG_HOME": "~/.config", "XDG_DATA_HOME": "~/.local/share", "COPILOT_HOME": "~/.copilot"}
@@ -15,6 +18,22 @@ SHOWN = {"HOME": "~", "XDG_CONFIG_HOME": "~/.config", "XDG_DATA_HOME": "~/.local
 ORDER = ["code_server", "vscode", "vscode_insiders", "vscodium", "vscode_server", "cursor", "windsurf", "cline", "roo_code",
          "amazonq", "amazonq_agent", "kiro", "claude_desktop", "claude_code", "copilot_cli", "gemini_cli", "qwen_code", "zed", "opencode",
          "generic"]
+
+
+def proven():
+    """profile -> the README's "proven by a real client run" cell, from the clients tier's data."""
+    sys.path.insert(0, CLIENTS_TIER)
+    try:
+        from clients import CLIENTS  # pylint: disable=import-outside-toplevel
+    finally:
+        sys.path.remove(CLIENTS_TIER)
+    with open(os.path.join(CLIENTS_TIER, "pins.json"), encoding="utf-8") as handle:
+        pins = json.load(handle)["clients"]
+    cells = {}
+    for client, spec in CLIENTS.items():
+        pin = pins[client]
+        cells[spec["profile"]] = "%s (%s %s)" % (spec.get("proof", "connected"), pin["title"], pin["version"])
+    return cells
 
 
 def shown(template, profile):
@@ -31,7 +50,8 @@ def readme_row(name):
     if profile["companion"]:
         key += " + `%s`" % ".".join(profile["companion"]["key"])
     secrets = ", ".join("`%s`" % secret for secret in profile["secrets"]) or "none"
-    return "| %s | `%s` | %s | %s | %s | %s |" % (profile["title"], name, files, GRAMMARS[profile["grammar"]], key, secrets)
+    real = proven().get(name, "no: own parser and probe only")
+    return "| %s | `%s` | %s | %s | %s | %s | %s |" % (profile["title"], name, files, GRAMMARS[profile["grammar"]], key, secrets, real)
 
 
 def table_rows():

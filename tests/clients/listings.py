@@ -1,0 +1,105 @@
+# Copyright (c) mcpfleet maintainers
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Read each client's own server listing into {name: Server}.
+
+The list commands exit 0 even when a server fails, so the status word in their output is the
+only evidence. A line that does not match a known form is not guessed at: a server missing from
+the result fails the test that looks for it.
+"""
+
+import json
+import re
+
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+
+
+class Server:
+    def __init__(self, status, connected, command=None, tools=None):
+        self.status = status          # the client's own word for the state
+        self.connected = connected    # True, False, or None where the command does not connect
+        self.command = command        # the command line the client shows (None: not shown)
+        self.tools = tools            # tool names, where the client lists them
+
+    def __repr__(self):
+        return "Server(%r, connected=%r, command=%r, tools=%r)" % (self.status, self.connected, self.command, self.tools)
+
+
+def _lines(text):
+    return [ANSI.sub("", line).rstrip() for line in text.splitlines()]
+
+
+def claude(text):
+    # sentry: /path/node /path/index.js --host=... - ✔ Connected   (or ✗ Failed to connect)
+    servers = {}
+    for line in _lines(text):
+        match = re.match(r"^(\S+): (.*) - ([✔✗!⚠]?\s*\S.*)$", line)
+        if match:
+            status = match.group(3).lstrip("✔✗!⚠ ")
+            servers[match.group(1)] = Server(status, status == "Connected", match.group(2))
+    return servers
+
+
+def gemini(text):
+    # ✓ sentry: /path/node /path/index.js ... (stdio) - Connected   (Gemini CLI and Qwen Code)
+    servers = {}
+    for line in _lines(text):
+        match = re.match(r"^\s*\S\s+(\S+): (.*) \((stdio|sse|http)\) - (\w+)", line)
+        if match:
+            servers[match.group(1)] = Server(match.group(4), match.group(4) == "Connected", match.group(2))
+    return servers
+
+
+def opencode(text):
+    # ●  ✓ sentry connected
+    # │      /path/node /path/index.js ...
+    servers, last = {}, None
+    for line in _lines(text):
+        match = re.match(r"^\S\s+[✓✗○]\s+(\S+)\s+(\S.*)$", line)
+        if match:
+            last = match.group(1)
+            servers[last] = Server(match.group(2).strip(), match.group(2).strip() == "connected")
+            continue
+        command = re.match(r"^│\s+(\S.*)$", line)
+        if last is not None and command and servers[last].command is None:
+            servers[last].command = command.group(1)
+    return servers
+
+
+def copilot(text):
+    # `copilot mcp get NAME` blocks: "NAME", "  Status: Enabled", "  Command: ...". It lists the
+    # configuration; it does not connect (connected is None).
+    servers, last = {}, None
+    for line in _lines(text):
+        if re.match(r"^[^\s:]+$", line):
+            last = line
+            servers[last] = Server(None, None)
+        elif last is not None:
+            field = re.match(r"^\s+(Status|Command|Type): (.*)$", line)
+            if field and field.group(1) == "Status":
+                servers[last].status = field.group(2)
+            elif field and field.group(1) == "Command":
+                servers[last].command = field.group(2)
+    return servers
+
+
+def mcporter(text):
+    # `mcporter list --json`: {"servers": [{"name", "status": "ok", "transport": "STDIO cmd...", "tools": [...]}]}
+    servers = {}
+    for server in json.loads(text[text.index("{"):])["servers"]:
+        transport = server.get("transport") or ""
+        command = transport[len("STDIO "):] if transport.startswith("STDIO ") else None
+        tools = [tool["name"] for tool in server.get("tools") or []]
+        servers[server["name"]] = Server(server["status"], server["status"] == "ok", command, tools)
+    return servers
+
+
+def cline(text):
+    # cline_list.mjs: what @cline/core resolved from the file and whether it connected.
+    servers = {}
+    for server in json.loads(text.strip().splitlines()[-1])["servers"]:
+        command = " ".join([server["command"]] + list(server.get("args") or [])) if server.get("command") else None
+        status = "connected" if server["connected"] else (server.get("error") or "not connected")
+        servers[server["name"]] = Server(status, server["connected"], command, server.get("tools"))
+        servers[server["name"]].timeout = server.get("timeoutSeconds")
+    return servers

@@ -1,0 +1,67 @@
+# Copyright (c) mcpfleet maintainers
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The steps the tests are made of: the module writes the entry, the client adds its own, the
+client lists. Each step checks that neither fake token shows in what it printed."""
+
+import json
+import os
+
+import module
+from clients import CLIENTS
+from fake_tokens import OTHER, TOKEN
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def _no_tokens(text, what):
+    for token in (TOKEN, OTHER):
+        assert token not in text, "a token appears in %s" % what
+
+
+def module_entry(tier, user, client, env=None):
+    """The module writes the Sentry entry ``sentry`` for ``client``; return its result.
+
+    ``env`` replaces the entry's environment (default: the token).
+    """
+    argv = tier.server_argv()
+    options = {"client": CLIENTS[client]["profile"], "user": user.name, "name": "sentry", "command": argv[0],
+               "args": argv[1:], "env": {"SENTRY_ACCESS_TOKEN": TOKEN} if env is None else env}
+    result, output = module.run_module(options)
+    _no_tokens(output, "Ansible's -vvv output")
+    _no_tokens(json.dumps(result), "the module's result")
+    assert not result.get("failed"), result
+    return result
+
+
+def module_command(tier):
+    """The command line the clients show for the module's entry."""
+    return " ".join(tier.server_argv())
+
+
+def client_add(tier, user, client, name, argv):
+    """The client's own `mcp add` (or mcporter's `config add`) of server ``name``."""
+    spec = CLIENTS[client]
+    done = user.run(spec["add"](tier.bin(client), name, argv, {"SENTRY_ACCESS_TOKEN": OTHER}), env=spec.get("env"))
+    assert done.status == 0, done.output[-3000:]
+    return done
+
+
+def client_list(tier, user, client, names=("sentry",), env=None):
+    """The client's own listing, parsed: (servers, raw output)."""
+    spec = CLIENTS[client]
+    # env: variables on top of the client's own; a None value removes one.
+    merged = dict(spec.get("env") or {}, **(env or {}))
+    run_env = dict((key, value) for key, value in merged.items() if value is not None)
+    if spec["list"] == "cline_list":
+        commands = [[os.path.join(tier.node, "bin", "node"), os.path.join(HERE, "cline_list.mjs"), os.path.join(tier.cache, client)]]
+    else:
+        commands = [[tier.bin(client)] + [arg.format(name=name) for arg in argv] for argv in spec["list"] for name in
+                    (names if any("{name}" in arg for arg in argv) else names[:1])]
+    output = ""
+    for argv in commands:
+        done = user.run(argv, env=run_env)
+        assert done.status == 0, done.output[-3000:]
+        output += done.output
+    _no_tokens(output, "the client's listing")
+    return spec["parse"](output), output

@@ -1,0 +1,141 @@
+# Copyright (c) mcpfleet maintainers
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The real clients read what mcpfleet.mcp.mcp_server wrote, and connect to the real server.
+
+For every pinned client: the module writes the user's file (fresh, and over a file of the
+user's own with comments, another server and unknown keys), the client's own `mcp add` and the
+module alternate, and the client's own listing must show every server connected. Every client
+command runs as a throwaway user in a network namespace with loopback only.
+"""
+
+import re
+
+import pytest
+
+import steps
+from clients import CLIENTS, existing_text
+from conftest import TABLE
+from fake_tokens import PUBLIC_TOKEN
+
+SENTRY_TOOLS = [
+    "find_organizations", "find_projects", "update_issue", "search_events", "analyze_issue_with_seer",
+    "search_issues", "get_sentry_resource", "search_sentry_tools", "execute_sentry_tool",
+]
+ALL = sorted(CLIENTS)
+CONNECTING = sorted(name for name in CLIENTS if name != "copilot_cli")  # Copilot's listing does not connect
+WITH_COMMENTS = sorted(name for name, spec in CLIENTS.items() if spec["comments"])
+COMMENT = re.compile(r"//[^\n]*|/\*.*?\*/", re.S)
+
+
+def _assert_connected(servers, name, command, output):
+    """``name`` is listed with ``command`` and connected (the 9 tools, where the client lists tools)."""
+    assert name in servers, "%s missing from the listing:\n%s" % (name, output[-3000:])
+    server = servers[name]
+    if server.command is not None:
+        assert server.command == command, server
+    if server.connected is None:
+        # Copilot CLI's `mcp get` reads the file without connecting: the entry must be enabled.
+        assert server.status == "Enabled", server
+    else:
+        assert server.connected, "%s not connected: %r\n%s" % (name, server, output[-3000:])
+    if server.tools is not None:
+        assert server.tools == SENTRY_TOOLS, server
+    return server
+
+
+def _comments(text):
+    return COMMENT.findall(text)
+
+
+@pytest.mark.parametrize("client", ALL)
+def test_fresh_file(tier, user, client):
+    assert tier.installed_version(client) == tier.pins[client]["version"]
+    result = steps.module_entry(tier, user, client)
+    assert result["changed"] is True
+    servers, output = steps.client_list(tier, user, client)
+    server = _assert_connected(servers, "sentry", steps.module_command(tier), output)
+    TABLE[client] = {
+        "title": tier.pins[client]["title"], "version": tier.installed_version(client),
+        "connected": "yes" if server.connected else "not exposed (lists, entry %s)" % server.status,
+        "tools": len(server.tools) if server.tools is not None else "not exposed",
+    }
+    # Run again: nothing to do, the file stays.
+    before = user.read(CLIENTS[client]["file"])
+    assert steps.module_entry(tier, user, client)["changed"] is False
+    assert user.read(CLIENTS[client]["file"]) == before
+
+
+@pytest.mark.parametrize("client", ALL)
+def test_existing_file_keeps_what_the_user_had(tier, user, client):
+    spec = CLIENTS[client]
+    path = spec.get("existing_file", spec["file"])
+    original = existing_text(client, tier.server_argv(), {"SENTRY_ACCESS_TOKEN": steps.OTHER})
+    user.write(path, original)
+    assert bool(_comments(original)) == spec["comments"]
+    result = steps.module_entry(tier, user, client)
+    assert result["changed"] is True
+    assert result["path"] == user.path(path)
+    text = user.read(path)
+    assert _comments(text) == _comments(original)
+    for key in ('"keep"', '"theme"', '"numStartups"', '"projects"', '"inputs"', '"trust"', '"autoApprove"', '"$schema"'):
+        assert text.count(key) == original.count(key), key
+    servers, output = steps.client_list(tier, user, client, names=("sentry", "keep"))
+    _assert_connected(servers, "sentry", steps.module_command(tier), output)
+    _assert_connected(servers, "keep", steps.module_command(tier), output)
+
+
+@pytest.mark.parametrize("client", ALL)
+def test_client_add_and_module_alternate(tier, user, client):
+    spec = CLIENTS[client]
+    path = spec.get("existing_file", spec["file"])
+    original = existing_text(client, tier.server_argv(), {"SENTRY_ACCESS_TOKEN": steps.OTHER})
+    user.write(path, original)
+    assert steps.module_entry(tier, user, client)["changed"] is True
+    other_argv = tier.server_argv(port=9001)
+    if spec.get("add_token_flag"):
+        other_argv.append("--access-token=" + PUBLIC_TOKEN)
+    steps.client_add(tier, user, client, "other", other_argv)
+    again = steps.module_entry(tier, user, client)
+    assert again["changed"] is False, again.get("diff")
+    text = user.read(path)
+    if spec["client_add_keeps_comments"]:
+        assert _comments(text) == _comments(original)
+    servers, output = steps.client_list(tier, user, client, names=("sentry", "keep", "other"))
+    _assert_connected(servers, "sentry", steps.module_command(tier), output)
+    _assert_connected(servers, "keep", steps.module_command(tier), output)
+    _assert_connected(servers, "other", " ".join(other_argv), output)
+
+
+def test_cline_runs_the_module_command_after_its_own_add_of_the_same_name(tier, user):
+    steps.module_entry(tier, user, "cline")
+    own = tier.server_argv(port=9001)
+    steps.client_add(tier, user, "cline", "sentry", own)
+    servers, output = steps.client_list(tier, user, "cline")
+    # Cline's own add wins at first: it runs its command (this is what the module must undo).
+    assert servers["sentry"].command == " ".join(own), output
+    result = steps.module_entry(tier, user, "cline")
+    assert result["changed"] is True
+    assert '"transport"' not in user.read(CLIENTS["cline"]["file"])
+    servers, output = steps.client_list(tier, user, "cline")
+    server = _assert_connected(servers, "sentry", steps.module_command(tier), output)
+    assert server.timeout == 60
+
+
+def test_gemini_disables_user_servers_in_an_untrusted_folder(tier, user):
+    steps.module_entry(tier, user, "gemini_cli")
+    servers, output = steps.client_list(tier, user, "gemini_cli", env={"GEMINI_CLI_TRUST_WORKSPACE": None})
+    assert servers["sentry"].status == "Disabled", output
+    assert servers["sentry"].connected is False
+    assert "disabled because this folder is untrusted" in output
+
+
+@pytest.mark.parametrize("client", CONNECTING)
+def test_an_entry_whose_server_exits_is_not_connected(tier, user, client):
+    # The control: without its token the real server exits 1 at start, and the same listing and
+    # parser must say so. A parser that always found "connected" would fail here.
+    steps.module_entry(tier, user, client, env={"SENTRY_NO_TOKEN": "1"})
+    servers, output = steps.client_list(tier, user, client)
+    assert "sentry" in servers, output
+    assert servers["sentry"].connected is False, servers["sentry"]
+    assert not servers["sentry"].tools
