@@ -170,6 +170,36 @@ options:
         (not read, not changed), so that a hostile or runaway file cannot exhaust memory.
     type: int
     default: 33554432
+  supersedes:
+    description:
+      - Other entries of the same file that the managed one replaces, selected by what they
+        launch (command and arguments), not by their name. With O(state=present) every other
+        entry that any matcher selects is removed in the same atomic write that writes the
+        managed entry.
+      - A package is recognised when run through C(npx), C(npx -y), C(bunx), C(pnpm dlx),
+        C(yarn dlx) or C(npm exec), with or without a version or tag, and in
+        C(node .../node_modules/<package>/...).
+      - The keys of one matcher must all match.
+    type: list
+    elements: dict
+    version_added: 1.1.0
+    suboptions:
+      package:
+        description: An npm package name such as V(@sentry/mcp-server), without version.
+        type: str
+      command:
+        description: The command; a name without C(/) matches the basename (a global binary such as V(sentry-mcp)).
+        type: str
+      args_regex:
+        description: A regular expression searched in the arguments joined by spaces.
+        type: str
+  known_secrets:
+    description:
+      - Secrets the caller knows (for example the token the vault holds). Each exposure in
+        RV(superseded) then tells whether it held one of them, as a boolean only.
+    type: list
+    elements: str
+    version_added: 1.1.0
 notes:
   - Run the module as root (C(become)) or as O(user) itself. As root it acts in a process of
     O(user) (see the description); as O(user) it simply is that process.
@@ -238,6 +268,18 @@ EXAMPLES = r"""
     command: /opt/sentry-mcp/bin/sentry-mcp-stdio
   become: true
 
+- name: Adopt hand-made Sentry entries of any name in Amazon Q
+  mcpfleet.mcp.mcp_server:
+    client: amazonq
+    user: alice
+    name: sentry
+    command: /opt/sentry-mcp/bin/sentry-mcp-stdio
+    supersedes:
+      - package: "@sentry/mcp-server"
+      - command: sentry-mcp
+    known_secrets: ["{{ sentry_token }}"]
+  become: true
+
 - name: Remove the server from Amazon Q's agent file (and its @sentry tool)
   mcpfleet.mcp.mcp_server:
     client: amazonq_agent
@@ -276,6 +318,55 @@ backup_file:
   returned: when O(backup=true) and the file was changed
   type: str
   sample: /home/alice/.cursor/mcp.json.2026-11-24@21:40:03.5f1c2a~
+superseded:
+  description:
+    - The entries removed because O(supersedes) selected them (in check mode, those that would be).
+    - No secret value, nor any part of one, is returned.
+  returned: when O(supersedes) is set
+  type: list
+  elements: dict
+  version_added: 1.1.0
+  contains:
+    name:
+      description: The entry's name.
+      type: str
+      returned: always
+    package:
+      description: The npm package it launched, if launched through a package runner.
+      type: str
+      returned: always
+    version:
+      description: The version or tag it asked for (V(latest), V(0.39.0)), V(null) when unpinned.
+      type: str
+      returned: always
+    options:
+      description: The server flags it had; the value of a secret flag is V(null).
+      type: dict
+      returned: always
+    exposures:
+      description: Where it held a literal secret.
+      type: list
+      elements: dict
+      returned: always
+      contains:
+        kind:
+          description: V(args) (on the command line, visible in C(ps)) or V(env) (in the file).
+          type: str
+          returned: always
+        file_mode:
+          description: The mode of the file that held it.
+          type: str
+          returned: always
+        matches_known:
+          description: Whether the secret is one of O(known_secrets).
+          type: bool
+          returned: when O(known_secrets) is set
+  sample:
+    - name: Sentry
+      package: "@sentry/mcp-server"
+      version: latest
+      options: {"--access-token": null, "--host": sentry.example.com}
+      exposures: [{kind: args, file_mode: "0644", matches_known: true}]
 diff:
   description: The file before and after, with secrets masked on both sides.
   returned: when diff mode is on
@@ -334,6 +425,7 @@ from ansible_collections.mcpfleet.mcp.plugins.module_utils._config_file import (
     write_backup,
 )
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._jsonc import Document, JsoncError, render
+from ansible_collections.mcpfleet.mcp.plugins.module_utils._supersede import describe_superseded, superseded_entries
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._redact import (
     collect, collect_document, controller_safe, redact_entry, redact_file_texts, redact_text,
 )
@@ -418,6 +510,9 @@ class Editor:
         self.had_content = False
         self.secrets_seen = set()
         self._last = None  # (bytes, edit) of the last content edited
+        self.supersedes = params.get("supersedes") or []
+        self.known_secrets = set(params.get("known_secrets") or [])
+        self.superseded = []
 
     def edit(self, text):
         """Return (new text, entry before, entry after) for ``text`` (None: no file)."""
@@ -435,6 +530,12 @@ class Editor:
             remove_entry(self.profile, document, self.name)
             return document.text, current, None
         entry = merge_entry(self.profile, current, self.spec, self.exclusive)
+        # Matched on what the entry launches: hand-made entries have any name.
+        self.superseded = []
+        for name, other, secrets in superseded_entries(self.profile, document, self.name, self.supersedes):
+            self.secrets_seen |= secrets
+            self.superseded.append(describe_superseded(name, other, self.known_secrets))
+            remove_entry(self.profile, document, name)
         apply_entry(self.profile, document, self.name, entry)
         return document.text, current, entry
 
@@ -543,6 +644,10 @@ def edit_config(account, params, check_mode, diff):
     keys = secret_keys(profile)
     secrets = collect([before_entry, entry], keys, _secret_params(params)) | editor.secrets_seen
     result["entry"] = redact_entry(entry, keys, secrets)
+    if params.get("supersedes"):
+        mode = "%04o" % snapshot.mode if snapshot.exists else None
+        result["superseded"] = [dict(item, exposures=[dict(exposure, file_mode=mode) for exposure in item["exposures"]])
+                                for item in editor.superseded]
     if backup_file:
         result["backup_file"] = backup_file
     if diff:
@@ -555,6 +660,7 @@ def _secret_params(params):
     values = []
     for option in ("env", "headers"):
         values.extend(str(value) for value in (params[option] or {}).values())
+    values.extend(params.get("known_secrets") or [])
     return values
 
 
@@ -578,6 +684,9 @@ def main():
         owner=dict(type="str"),
         group=dict(type="str"),
         max_size=dict(type="int", default=DEFAULT_MAX_SIZE),
+        supersedes=dict(type="list", elements="dict", options=dict(
+            package=dict(type="str"), command=dict(type="str"), args_regex=dict(type="str"))),
+        known_secrets=dict(type="list", elements="str", no_log=True),
     )
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
     secrets = _secret_params(module.params)
