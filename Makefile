@@ -12,7 +12,7 @@ BUILD := $(CURDIR)/build
 COLLECTIONS := $(BUILD)/collections
 SANITY_ROOT := $(BUILD)/sanity/ansible_collections/mcpfleet/mcp
 # The Molecule scenarios `make molecule` runs, in order (see molecule/*/molecule.yml).
-MOLECULE_SCENARIOS ?= default nodejs fleet rotation removal
+MOLECULE_SCENARIOS ?= default nodejs fleet rotation removal adoption
 export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export ANSIBLE_HOME := $(BUILD)/ansible-home
 export ANSIBLE_LOCAL_TEMP := $(BUILD)/ansible-home/tmp

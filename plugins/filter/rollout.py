@@ -10,6 +10,8 @@ from __future__ import annotations
 from ansible.errors import AnsibleFilterError
 from ansible.module_utils.common.dict_transformations import dict_merge
 
+from ansible_collections.mcpfleet.mcp.plugins.module_utils._launch import SECRET_NAME, options
+
 
 def _given(mapping, key, default):
     """A user's option, or the role-wide default when the user did not set it (or set null)."""
@@ -209,16 +211,75 @@ def rollout_rows(plan, probes, token_status, failure, host):
     return rows
 
 
+def _shown(flags, name):
+    if name not in flags:
+        return 'not set'
+    return 'set' if flags[name] is None else flags[name]
+
+
+def _option_changes(had, managed_args):
+    """'--host: sentry.old.example (now sentry.example.com)' for each server option that a hand-made
+    entry set, and set differently from the managed one. Secret options are left out."""
+    now = options(managed_args or [])
+    changes = []
+    for name in sorted(had):
+        before, after = _shown(had, name), _shown(now, name)
+        if before != after and not SECRET_NAME.search(name):
+            changes.append('%s: %s (now %s)' % (name, before, after))
+    return changes
+
+
+def _exposures(exposures):
+    """(what, action) for each way an adopted entry exposed a secret, without the secret."""
+    found = []
+    modes = set()
+    for exposure in exposures:
+        if exposure['kind'] == 'args':
+            found.append('token was on the command line (visible to every user in ps)')
+        modes.add(exposure.get('file_mode'))
+    for mode in sorted(mode for mode in modes if mode):
+        readable = int(mode, 8) & 0o044
+        found.append('token was in a %s file%s' % (mode, '' if readable else ' in plain text'))
+    known = [exposure['matches_known'] for exposure in exposures if 'matches_known' in exposure]
+    if known and any(known):
+        action = 'rotate: it is the token the vault holds for this user'
+    elif known:
+        action = 'revoke it: an old token, not the one the vault holds'
+    else:
+        action = 'revoke it'
+    return [(what, action) for what in found]
+
+
+def rollout_adoptions(entries, host):
+    """{adopted, exposures}: a row per hand-made entry the managed one replaced (entries: the
+    registered mcp_server loop results, items [plan item, client]), and a row per way each exposed
+    a token. Rows hold names, options and kinds; never a secret."""
+    adopted, exposed = [], []
+    for result in entries or []:
+        item, client = result.get('item') or [{}, '']
+        for entry in result.get('superseded') or []:
+            row = {'host': host, 'user': item.get('name', ''), 'client': client, 'path': result.get('path', ''),
+                   'entry': entry['name'], 'package': entry['package'] or '', 'version': entry['version'] or 'unpinned'}
+            adopted.append(dict(row, changes=_option_changes(entry['options'], item.get('args'))))
+            for what, action in _exposures(entry['exposures']):
+                exposed.append(dict(row, exposure=what, action=action))
+    return {'adopted': adopted, 'exposures': exposed}
+
+
 _BLANK_ROW = {'user': '', 'client': '', 'state': '', 'server_version': '', 'tools': [],
               'ready_ms': None, 'whoami': '', 'token_check': ''}
 
 
-def fleet_report(hostvars, all_hosts, play_hosts, rows_var, plan_var):
-    """{summary: status -> count, rows} for every host of the play: its own rows (hostvars'
-    rows_var), or one row saying why it has none."""
+def fleet_report(hostvars, all_hosts, play_hosts, rows_var, plan_var, adoptions_var=None):
+    """{summary: status -> count, rows, adopted, exposures} for every host of the play: its own
+    rows (hostvars' rows_var), or one row saying why it has none; and the hosts' adoptions
+    (hostvars' adoptions_var, from rollout_adoptions)."""
     rows = []
+    adoptions = {'adopted': [], 'exposures': []}
     for host in all_hosts:
         facts = hostvars.get(host) or {}
+        for key, found in (facts.get(adoptions_var) or {}).items():
+            adoptions[key].extend(found)
         own = facts.get(rows_var) or []
         if own:
             rows.extend(own)
@@ -233,7 +294,7 @@ def fleet_report(hostvars, all_hosts, play_hosts, rows_var, plan_var):
     summary = {}
     for row in rows:
         summary[row['status']] = summary.get(row['status'], 0) + 1
-    return {'summary': summary, 'rows': rows}
+    return dict(adoptions, summary=summary, rows=rows)
 
 
 class FilterModule:
@@ -241,6 +302,7 @@ class FilterModule:
         return {
             'rollout_plan': rollout_plan,
             'rollout_tokens': rollout_tokens,
+            'rollout_adoptions': rollout_adoptions,
             'rollout_accounts': rollout_accounts,
             'rollout_targets': rollout_targets,
             'secret_status': secret_status,

@@ -15,8 +15,16 @@ from ansible_collections.mcpfleet.mcp.plugins.module_utils._launch import (
 )
 
 
-def superseded_entries(profile, document, name, matchers):
-    """Yield (name, spec, set of literal secrets) for every other entry a matcher selects."""
+def _launches(spec):
+    return spec.get("command"), list(spec.get("args") or [])
+
+
+def superseded_entries(profile, document, name, matchers, desired=None):
+    """Yield (name, spec, set of literal secrets) for every entry a matcher selects.
+
+    The entry called ``name`` is the managed one: it is yielded only when it launches something
+    else than ``desired`` (a hand-made entry under the managed name, which the managed entry
+    replaces), never when it already is what the caller manages."""
     if not matchers:
         return
     try:
@@ -26,10 +34,12 @@ def superseded_entries(profile, document, name, matchers):
     if not isinstance(servers, dict):
         return
     for other, entry in list(servers.items()):
-        if other == name or not isinstance(entry, dict):
+        if not isinstance(entry, dict):
             continue
         spec = read_entry(profile, entry)
         if spec["transport"] != "stdio" or not isinstance(spec["command"], str):
+            continue
+        if other == name and (desired is None or _launches(spec) == _launches(desired)):
             continue
         if any(matches(matcher, spec["command"], spec["args"]) for matcher in matchers):
             secrets = set(secrets_in_args(spec["args"])) | set(secrets_in_map(spec["env"]))

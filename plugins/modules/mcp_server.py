@@ -175,7 +175,8 @@ options:
       - Other entries of the same file that the managed one replaces, selected by what they
         launch (command and arguments), not by their name. With O(state=present) every other
         entry that any matcher selects is removed in the same atomic write that writes the
-        managed entry.
+        managed entry. A hand-made entry under O(name) itself that a matcher selects is
+        rewritten as the managed entry and reported too; the managed entry never is.
       - A package is recognised when run through C(npx), C(npx -y), C(bunx), C(pnpm dlx),
         C(yarn dlx) or C(npm exec), with or without a version or tag, and in
         C(node .../node_modules/<package>/...).
@@ -532,10 +533,11 @@ class Editor:
         entry = merge_entry(self.profile, current, self.spec, self.exclusive)
         # Matched on what the entry launches: hand-made entries have any name.
         self.superseded = []
-        for name, other, secrets in superseded_entries(self.profile, document, self.name, self.supersedes):
+        for name, other, secrets in superseded_entries(self.profile, document, self.name, self.supersedes, self.spec):
             self.secrets_seen |= secrets
             self.superseded.append(describe_superseded(name, other, self.known_secrets))
-            remove_entry(self.profile, document, name)
+            if name != self.name:  # a hand-made entry under the managed name is simply rewritten
+                remove_entry(self.profile, document, name)
         apply_entry(self.profile, document, self.name, entry)
         return document.text, current, entry
 

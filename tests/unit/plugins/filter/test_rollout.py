@@ -149,6 +149,48 @@ def test_the_fleet_report_has_a_row_for_every_host():
     assert report["summary"] == {"ok": 1, "failed": 1, "unreachable": 1, "no users": 2, "pending": 1}
 
 
+def _entry_result(user, client, superseded, args=()):
+    return {"item": [{"name": user, "args": list(args)}, client], "path": "/home/%s/%s.json" % (user, client),
+            "superseded": superseded}
+
+
+def test_adoptions_list_each_replaced_entry_with_the_options_it_set_differently():
+    hand_made = {"name": "Sentry", "package": "@sentry/mcp-server", "version": "latest", "exposures": [],
+                 "options": {"--access-token": None, "--host": "sentry.old.example", "--organization-slug": "acme"}}
+    result = rollout.rollout_adoptions([_entry_result("bob", "amazonq", [hand_made], ["--host=sentry.example.com"]),
+                                        {"item": [{"name": "bob"}, "cursor"], "skipped": True}], "h1")
+    assert result["exposures"] == []
+    assert result["adopted"] == [{
+        "host": "h1", "user": "bob", "client": "amazonq", "path": "/home/bob/amazonq.json", "entry": "Sentry",
+        "package": "@sentry/mcp-server", "version": "latest",
+        "changes": ["--host: sentry.old.example (now sentry.example.com)", "--organization-slug: acme (now not set)"]}]
+
+
+@pytest.mark.parametrize("exposures, expected", [
+    ([{"kind": "args", "matches_known": True, "file_mode": "0644"}],
+     [("token was on the command line (visible to every user in ps)", "rotate: it is the token the vault holds for this user"),
+      ("token was in a 0644 file", "rotate: it is the token the vault holds for this user")]),
+    ([{"kind": "env", "matches_known": False, "file_mode": "0600"}],
+     [("token was in a 0600 file in plain text", "revoke it: an old token, not the one the vault holds")]),
+    ([{"kind": "env", "file_mode": "0640"}, {"kind": "args", "file_mode": "0640"}],
+     [("token was on the command line (visible to every user in ps)", "revoke it"), ("token was in a 0640 file", "revoke it")]),
+])
+def test_each_exposure_of_an_adopted_entry_says_what_to_do(exposures, expected):
+    entry = {"name": "sentry-mcp", "package": None, "version": None, "options": {}, "exposures": exposures}
+    result = rollout.rollout_adoptions([_entry_result("carol", "cursor", [entry])], "h2")
+    assert [(row["exposure"], row["action"]) for row in result["exposures"]] == expected
+    assert {(row["entry"], row["version"], row["package"]) for row in result["exposures"]} == {("sentry-mcp", "unpinned", "")}
+
+
+def test_the_fleet_report_collects_every_host_s_adoptions():
+    hostvars = {"h1": {"rows": [{"status": "ok"}], "adopt": {"adopted": [{"entry": "a"}], "exposures": [{"entry": "a"}]}},
+                "h2": {"rows": [{"status": "ok"}], "adopt": {"adopted": [{"entry": "b"}], "exposures": []}}}
+    report = rollout.fleet_report(hostvars, ["h1", "h2"], ["h1", "h2"], "rows", "plan", "adopt")
+    assert report["adopted"] == [{"entry": "a"}, {"entry": "b"}] and report["exposures"] == [{"entry": "a"}]
+    assert rollout.fleet_report(hostvars, ["h1"], ["h1"], "rows", "plan")["adopted"] == []
+
+
 def test_the_filters_are_registered():
     assert set(rollout.FilterModule().filters()) == {
-        "rollout_plan", "rollout_tokens", "rollout_accounts", "rollout_targets", "secret_status", "token_problems", "rollout_rows", "fleet_report"}
+        "rollout_plan", "rollout_tokens", "rollout_accounts", "rollout_targets", "secret_status", "token_problems", "rollout_rows", "fleet_report",
+        "rollout_adoptions"}

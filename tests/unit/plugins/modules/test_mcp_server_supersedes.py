@@ -7,13 +7,17 @@ import json
 import os
 
 import pytest
+import yaml
 
 from ansible_collections.mcpfleet.mcp.plugins.module_utils import _launch
 from test_mcp_server import COMMAND, home, run  # noqa: F401 pylint: disable=unused-import
 
 TOKEN = "sntryu_" + "a1" * 32
 OTHER_TOKEN = "sntryu_" + "b2" * 32
-SENTRY = [{"package": "@sentry/mcp-server"}, {"command": "sentry-mcp"}]
+ROLES = os.path.join(os.path.dirname(__file__), "..", "..", "..", "..", "roles")
+# The sentry_mcp role's own matchers, so that these tests prove what the role adopts.
+with open(os.path.join(ROLES, "sentry_mcp", "defaults", "main.yml")) as _defaults:
+    SENTRY = yaml.safe_load(_defaults)["sentry_mcp_adopt_matchers"]
 HAND_MADE = """{
   "mcpServers": {
     "Sentry": {"command": "npx", "args": ["@sentry/mcp-server@latest", "--access-token", "%s", "--host=s.example.com"]},
@@ -32,6 +36,8 @@ HAND_MADE = """{
     ("npm", ["exec", "--yes", "@sentry/mcp-server"]),
     ("/usr/bin/node", ["/usr/lib/node_modules/@sentry/mcp-server/dist/index.js"]),
     ("/usr/local/bin/sentry-mcp", []),
+    ("sentry-mcp", ["--access-token=x"]),
+    ("node", ["/home/bob/src/sentry-mcp/packages/mcp-server/dist/index.js", "--access-token", "x"]),
 ])
 def test_every_runner_form_matches(command, args):
     assert any(_launch.matches(m, command, args) for m in SENTRY)
@@ -41,6 +47,7 @@ def test_every_runner_form_matches(command, args):
     ("npx", ["@sentry/mcp-server-other"]),
     ("npx", ["-y", "@modelcontextprotocol/server-github"]),
     ("node", ["/x/node_modules/other/dist/index.js"]),
+    ("/opt/sentry-mcp/bin/sentry-mcp-stdio", []),
 ])
 def test_other_servers_do_not_match(command, args):
     assert not any(_launch.matches(m, command, args) for m in SENTRY)
@@ -121,3 +128,16 @@ def test_without_supersedes_hand_made_entry_stays(home, run):
     result = run(dict(client="amazonq", command=COMMAND))
     assert "superseded" not in result
     assert "Sentry" in json.loads(open(path).read())["mcpServers"]
+
+
+def test_hand_made_entry_under_the_managed_name_is_reported_and_rewritten(home, run):
+    path = _write(home, '{"mcpServers": {"sentry": {"command": "sentry-mcp", "args": ["--access-token", "%s"]}}}' % TOKEN)
+    task = dict(client="amazonq", command=COMMAND, supersedes=SENTRY, known_secrets=[TOKEN])
+    result = run(task)
+    assert [item["name"] for item in result["superseded"]] == ["sentry"]
+    assert result["superseded"][0]["exposures"] == [dict(kind="args", file_mode="0644", matches_known=True)]
+    assert json.loads(open(path).read())["mcpServers"] == {"sentry": {"command": COMMAND}}
+    assert "sntryu_" not in json.dumps(result)
+    # The managed entry itself is never reported, even when a matcher would select it.
+    again = run(dict(task, supersedes=SENTRY + [{"command": COMMAND}]))
+    assert again["changed"] is False and again["superseded"] == []
