@@ -15,8 +15,8 @@ import tempfile
 import pytest
 
 from ansible.module_utils.testing import patch_module_args
-from ansible_collections.mcpfleet.mcp.plugins.module_utils._users import Account
 from ansible_collections.mcpfleet.mcp.plugins.modules import mcp_probe
+from test_mcp_probe import home  # noqa: F401 pylint: disable=unused-import
 
 SERVER = os.path.join(os.path.dirname(os.path.dirname(__file__)), "servers", "fake_mcp.py")
 TOKEN = "sntryu_" + "7" * 60 + "targ"
@@ -29,14 +29,6 @@ def run(capsys, args):
     assert TOKEN not in out
     result = json.loads(out)
     return bool(result.get("failed")), result
-
-
-@pytest.fixture
-def home(tmp_path, monkeypatch):
-    me = pwd.getpwuid(os.geteuid())
-    account = Account(me.pw_name, me.pw_uid, me.pw_gid, str(tmp_path), "/bin/sh")
-    monkeypatch.setattr(mcp_probe, "get_account", lambda name=None: account)
-    return tmp_path
 
 
 def write_json(path, data, owner=None):
