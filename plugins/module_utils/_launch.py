@@ -116,13 +116,17 @@ def secret_args(args):
     secret flags, and token-shaped values (flag None for a bare argument)."""
     found = []
     args = [arg for arg in (args or []) if isinstance(arg, str)]
+    taken = None  # the index of a flag's value, already found with its flag
     for index, arg in enumerate(args):
         name, eq, value = arg.partition("=")
+        if index == taken:
+            continue
         if arg.startswith("--") and SECRET_NAME.search(name):
             if eq:
                 found.append((name, value))
             elif index + 1 < len(args) and not args[index + 1].startswith("--"):
                 found.append((name, args[index + 1]))
+                taken = index + 1
         elif looks_secret(arg):
             found.append((None, arg))
         elif eq and looks_secret(value):
