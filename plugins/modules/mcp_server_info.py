@@ -17,14 +17,16 @@ description:
   - Reads the user configuration file of every MCP client this collection knows (the profiles
     of M(mcpfleet.mcp.mcp_server), the same paths, grammars and keys) for one user or for every
     account of the host, and lists each file's servers, where they hold secrets, and findings.
-  - A finding is V(literal_secret) (a secret written into the file: a value of a secret flag or
-    key such as C(--access-token), C(*TOKEN*), C(*KEY*), C(*SECRET*), C(Authorization), or a
-    value shaped like a known token), V(secret_on_command_line) (a literal secret in C(args):
-    every local user sees it in C(ps)), V(unpinned_package) (a package runner such as C(npx) or
-    C(bunx) with no exact version: none, C(latest), another tag or a range),
-    V(readable_secret_file) (a file that holds a literal secret is readable by its group or by
-    everyone) or V(unparsable_file) (the file cannot be read or parsed; the message names the
-    file, line and column).
+  - The findings are V(literal_secret), a secret written into the file (the value of a secret
+    flag or key such as C(--access-token), C(*TOKEN*), C(*KEY*), C(*SECRET*) or
+    C(Authorization), or a value shaped like a known token).
+  - V(secret_on_command_line), a literal secret in C(args), which every local user sees in C(ps).
+  - V(unpinned_package), a package runner such as C(npx) or C(bunx) without an exact version
+    (none, C(latest), another tag or a range).
+  - V(readable_secret_file), a file that holds a literal secret and that its group or everyone
+    can read.
+  - V(unparsable_file), a file or an entry that cannot be read or parsed; the message names the
+    file, line and column.
   - No secret value, nor any part of one, is ever returned. Secrets are described by where they
     are (C(args), C(env) or C(headers), with the flag or key name) and how they are held
     (V(literal), V(placeholder) such as C(${env:X}), or V(env_file)).
@@ -61,7 +63,7 @@ options:
   all_users:
     description:
       - Audit every account of the host (C(getent passwd)) whose home directory is an absolute
-        path other than C(/) and exists, system accounts included: a home that does not exist
+        path other than C(/) and exists, system accounts included; a home that does not exist
         (C(/nonexistent)) is skipped. Whether it exists is checked by the account's own process.
       - Without root only the user the module runs as can be read; the module then audits that
         user alone and warns.

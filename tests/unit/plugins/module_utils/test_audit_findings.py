@@ -41,8 +41,8 @@ def test_opencode_argv_and_environment_are_read_as_the_client_reads_them():
     (server,) = item["servers"]
     assert (server["command"], server["package"], server["secrets"]) == (
         "npx", "@sentry/mcp-server", [dict(where="args", name="--access-token", held="literal")])
-    assert sorted(finding["kind"] for finding in item["findings"]) == ["literal_secret", "secret_on_command_line",
-                                                                      "unpinned_package"]
+    kinds = sorted(finding["kind"] for finding in item["findings"])
+    assert kinds == ["literal_secret", "secret_on_command_line", "unpinned_package"]
     assert TOKEN[:12] not in json.dumps(item)
 
 
