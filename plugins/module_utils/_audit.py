@@ -181,9 +181,10 @@ def read_report(user, client, profile, path, max_size=DEFAULT_MAX_SIZE):
 def audit_account(account, clients, need_home=False, max_size=DEFAULT_MAX_SIZE):
     """{user, files} for every client's user file of ``account``, in a process that is the account.
 
-    With ``need_home`` an account whose home is not a directory gives None (a system account).
+    With ``need_home`` an account whose home is not a directory it can enter gives None (a
+    system account): its clients could not read files there either.
     """
-    if need_home and not os.path.isdir(account.home):
+    if need_home and not (os.path.isdir(account.home) and os.access(account.home, os.X_OK)):
         return None
     files = []
     for client in clients:

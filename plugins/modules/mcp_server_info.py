@@ -63,8 +63,8 @@ options:
   all_users:
     description:
       - Audit every account of the host (C(getent passwd)) whose home directory is an absolute
-        path other than C(/) and exists, system accounts included; a home that does not exist
-        (C(/nonexistent)) is skipped. Whether it exists is checked by the account's own process.
+        path other than C(/) and a directory the account can enter, system accounts included; a
+        home that does not exist (C(/nonexistent)) is skipped. The account's own process checks it.
       - Without root only the user the module runs as can be read; the module then audits that
         user alone and warns.
     type: bool

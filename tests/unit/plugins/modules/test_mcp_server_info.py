@@ -230,3 +230,18 @@ def test_root_reads_one_named_user(accounts, alice, run):  # noqa: F811
     assert_no_secret(result)
     assert [user["user"] for user in result["users"]] == [alice.name]
     assert by_client(result)["cursor"]["owner"] == alice.name
+
+
+def test_all_users_skips_an_account_that_cannot_enter_its_home(accounts, alice, run):  # noqa: F811
+    bob = accounts["bob"]
+    info = os.stat(bob.home)
+    os.chown(bob.home, 0, 0)
+    os.chmod(bob.home, 0o700)
+    try:
+        result = run(dict(all_users=True, clients=["amazonq"]))
+    finally:
+        os.chown(bob.home, info.st_uid, info.st_gid)
+        os.chmod(bob.home, 0o750)
+    names = [user["user"] for user in result["users"]]
+    assert alice.name in names and bob.name not in names
+    assert not [finding for finding in result["findings"] if finding["user"] == bob.name]
