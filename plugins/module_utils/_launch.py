@@ -111,30 +111,46 @@ def options(rest):
     return found
 
 
-def secrets_in_args(args):
-    """Literal secrets on a command line: the values of secret flags and token-shaped values."""
-    values = []
+def secret_args(args):
+    """(flag, value) of every secret on a command line, placeholders included: the values of
+    secret flags, and token-shaped values (flag None for a bare argument)."""
+    found = []
     args = [arg for arg in (args or []) if isinstance(arg, str)]
+    taken = None  # the index of a flag's value, already found with its flag
     for index, arg in enumerate(args):
         name, eq, value = arg.partition("=")
+        if index == taken:
+            continue
         if arg.startswith("--") and SECRET_NAME.search(name):
             if eq:
-                values.append(value)
+                found.append((name, value))
             elif index + 1 < len(args) and not args[index + 1].startswith("--"):
-                values.append(args[index + 1])
+                found.append((name, args[index + 1]))
+                taken = index + 1
         elif looks_secret(arg):
-            values.append(arg)
+            found.append((None, arg))
         elif eq and looks_secret(value):
-            values.append(value)
-    return [value for value in values if value and not is_placeholder(value)]
+            found.append((name, value))
+    return [(name, value) for name, value in found if value]
+
+
+def secrets_in_args(args):
+    """Literal secrets on a command line: the values of secret flags and token-shaped values."""
+    return [value for _name, value in secret_args(args) if not is_placeholder(value)]
+
+
+def secret_items(values):
+    """(name, value) of every secret in an env or headers map, placeholders included: secret
+    names, or token-shaped values (also after a scheme such as ``Bearer``)."""
+    found = []
+    for name, value in (values or {}).items():
+        if not isinstance(value, str) or not value:
+            continue
+        if SECRET_NAME.search(name) or looks_secret(value) or TOKEN_SHAPES.search(value.split(" ")[-1]):
+            found.append((name, value))
+    return found
 
 
 def secrets_in_map(values):
     """Literal secrets in an env or headers map: secret names or token shapes, not placeholders."""
-    found = []
-    for name, value in (values or {}).items():
-        if not isinstance(value, str) or not value or is_placeholder(value):
-            continue
-        if SECRET_NAME.search(name) or looks_secret(value) or TOKEN_SHAPES.search(value.split(" ")[-1]):
-            found.append(value)
-    return found
+    return [value for _name, value in secret_items(values) if not is_placeholder(value)]

@@ -31,6 +31,21 @@ def get_account(name=None):
     return Account(entry.pw_name, entry.pw_uid, entry.pw_gid, entry.pw_dir, entry.pw_shell)
 
 
+def all_accounts():
+    """Every account of the host whose home is an absolute path other than ``/``, once per name.
+
+    Whether the home exists is left to a process that is the account: root does not look.
+    """
+    accounts, seen = [], set()
+    for entry in pwd.getpwall():
+        home = entry.pw_dir or ""
+        if entry.pw_name in seen or not os.path.isabs(home) or not home.rstrip("/"):
+            continue
+        seen.add(entry.pw_name)
+        accounts.append(Account(entry.pw_name, entry.pw_uid, entry.pw_gid, entry.pw_dir, entry.pw_shell))
+    return accounts
+
+
 def expand_home(path, account):
     """Expand a leading ``~`` to the account's home (not the home of the user running the module)."""
     if path == "~" or path.startswith("~/"):
