@@ -40,6 +40,10 @@ images: docker ## build the Debian 12/13 test images offline (debootstrap + dock
 	@bash tests/setup/host-packages.sh debootstrap
 	@bash tests/images/build.sh
 
+.PHONY: image-code-server
+image-code-server: images ## the Debian 12 image with a real code-server from npm (~4 min cold, reused warm)
+	@bash tests/images/code-server.sh
+
 $(TARBALL): $(SOURCES) | venv
 	@mkdir -p $(BUILD)
 	@$(BIN)/ansible-galaxy collection build --force --output-path $(BUILD) . >/dev/null
