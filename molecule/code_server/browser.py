@@ -87,8 +87,21 @@ class Workbench:
             raise StepFailed("the command palette did not open (F1)")
         box.fill(text)
 
-    def pick(self, label, what):
-        """Choose the row of the open quick pick whose label is LABEL; retries while it fills."""
+    def pick(self, label, what, type_label=False):
+        """Choose the row of the open quick pick whose label is LABEL; retries while it fills.
+
+        TYPE_LABEL types LABEL into the pick first: a long list renders only the rows in view.
+        """
+        if type_label:
+            box = self.page.locator(QUICK_INPUT + " .quick-input-box input")
+            # The pick that follows a command opens with an empty input; typing earlier would
+            # land in the command palette.
+            try:
+                box.wait_for(state="visible", timeout=self.remaining_ms(30))
+                self.page.wait_for_function("el => el.value === ''", arg=box.element_handle(), timeout=self.remaining_ms(30))
+            except PlaywrightError:
+                raise StepFailed("%s: the quick pick did not open" % what) from None
+            box.fill(label, timeout=self.remaining_ms(10))
         row = self.page.locator(ROWS).filter(
             has=self.page.locator(".label-name, .monaco-highlighted-label", has_text=re.compile("^" + re.escape(label) + "$"))
         )
@@ -107,14 +120,28 @@ class Workbench:
 
     def start_server(self, server):
         self.command("MCP: List Servers")
-        self.pick(server, "MCP: List Servers")
+        self.pick(server, "MCP: List Servers", type_label=True)
         self.screenshot("server-actions")
         self.pick("Start Server", "the actions of %s" % server)
 
     def channel_text(self, server):
         """The text of the output channel "MCP: SERVER", read off the output view's editor."""
-        self.command("Output: Show Output Channels...")
-        self.pick("MCP: " + server, "Output: Show Output Channels...")
+        # Starting a server reveals its channel a moment later, and that takes the focus, which
+        # closes any quick pick open by then: let it happen, and try again if it still interferes.
+        try:
+            self.page.locator(".part.panel").wait_for(state="visible", timeout=self.remaining_ms(15))
+        except PlaywrightError:
+            pass
+        for attempt in range(3):
+            try:
+                self.command("Output: Show Output Channels...")
+                self.pick("MCP: " + server, "Output: Show Output Channels...", type_label=True)
+                break
+            except (StepFailed, PlaywrightError):
+                if attempt == 2:
+                    raise
+                self.page.keyboard.press("Escape")
+                time.sleep(2)
         lines = self.page.locator(".part.panel .monaco-editor .view-lines")
         lines.first.wait_for(state="visible", timeout=self.remaining_ms(30))
         return self.read(lines)
