@@ -75,16 +75,15 @@ class Workbench:
     def open_palette(self, text):
         """Open the command palette (or a quick pick by prefix) with TEXT typed into it."""
         box = self.page.locator(QUICK_INPUT + " .quick-input-box input")
-        for _ in range(5):
+        for attempt in range(5):
             self.page.keyboard.press("Escape")
             self.page.keyboard.press("F1")
             try:
                 box.wait_for(state="visible", timeout=self.remaining_ms(10))
                 break
             except PlaywrightError:
-                continue
-        else:
-            raise StepFailed("the command palette did not open (F1)")
+                if attempt == 4:
+                    raise StepFailed("the command palette did not open (F1, 5 times)") from None
         box.fill(text)
 
     def pick(self, label, what, type_label=False):
