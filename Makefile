@@ -41,7 +41,7 @@ images: docker ## build the Debian 12/13 test images offline (debootstrap + dock
 	@bash tests/images/build.sh
 
 .PHONY: image-code-server
-image-code-server: images ## the Debian 12 image with a real code-server from npm (~4 min cold, reused warm), chromium to drive it
+image-code-server: images ## the Debian 12 image with a real code-server from npm (~5 min cold, reused warm), chromium to drive it
 	@bash tests/setup/host-packages.sh chromium
 	@bash tests/images/code-server.sh
 

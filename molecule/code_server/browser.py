@@ -145,6 +145,14 @@ class Workbench:
         lines.first.wait_for(state="visible", timeout=self.remaining_ms(30))
         return self.read(lines)
 
+    def panel_text(self):
+        """Whatever output the panel shows (the server's start reveals its channel), for a failure report."""
+        lines = self.page.locator(".part.panel .monaco-editor .view-lines")
+        try:
+            return self.read(lines) if lines.count() else ""
+        except PlaywrightError:
+            return ""
+
     @staticmethod
     def read(lines):
         # Monaco renders spaces as U+00A0.
@@ -193,6 +201,8 @@ def main():
         except (StepFailed, PlaywrightError) as exc:
             if isinstance(exc, StepFailed) and len(exc.args) > 1:
                 text = exc.args[1]
+            else:
+                text = bench.panel_text()
             shot = bench.screenshot("failed")
             (args.artifacts / "output-channel.txt").write_text(text + "\n", encoding="utf-8")
             print("code-server walk failed at step %r: %s\nscreenshot: %s\noutput channel MCP: %s:\n%s"
