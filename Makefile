@@ -12,7 +12,7 @@ BUILD := $(CURDIR)/build
 COLLECTIONS := $(BUILD)/collections
 SANITY_ROOT := $(BUILD)/sanity/ansible_collections/mcpfleet/mcp
 # The Molecule scenarios `make molecule` runs, in order (see molecule/*/molecule.yml).
-MOLECULE_SCENARIOS ?= default nodejs fleet rotation removal adoption
+MOLECULE_SCENARIOS ?= default nodejs fleet rotation removal adoption code_server
 export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export ANSIBLE_HOME := $(BUILD)/ansible-home
 export ANSIBLE_LOCAL_TEMP := $(BUILD)/ansible-home/tmp
@@ -39,6 +39,11 @@ docker: ## make sure a Docker engine answers (installs and starts one as root on
 images: docker ## build the Debian 12/13 test images offline (debootstrap + docker import)
 	@bash tests/setup/host-packages.sh debootstrap
 	@bash tests/images/build.sh
+
+.PHONY: image-code-server
+image-code-server: images ## the Debian 12 image with a real code-server from npm (~5 min cold, reused warm), chromium to drive it
+	@bash tests/setup/host-packages.sh chromium
+	@bash tests/images/code-server.sh
 
 $(TARBALL): $(SOURCES) | venv
 	@mkdir -p $(BUILD)
@@ -122,7 +127,8 @@ import-check: collection ## galaxy-importer (what Galaxy and Automation Hub run 
 	@bash tests/import/check.sh $(TARBALL)
 
 .PHONY: molecule
-molecule: images collection ## every Molecule scenario on the container fleet
+# code_server runs on an image of its own, built only when that scenario is on the list.
+molecule: images $(if $(filter code_server,$(MOLECULE_SCENARIOS)),image-code-server) collection ## every Molecule scenario on the container fleet
 	@for s in $(MOLECULE_SCENARIOS); do $(BIN)/molecule test -s $$s || exit 1; done
 
 .PHONY: test

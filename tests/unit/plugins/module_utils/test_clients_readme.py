@@ -33,6 +33,8 @@ def proven():
     for client, spec in CLIENTS.items():
         pin = pins[client]
         cells[spec["profile"]] = "%s (%s %s)" % (spec.get("proof", "connected"), pin["title"], pin["version"])
+    # The code_server Molecule scenario drives a real code-server in a browser (molecule/code_server).
+    cells["code_server"] = "started, 9 tools (code-server 4.139.1 in Chromium, `molecule` `code_server`)"
     return cells
 
 
