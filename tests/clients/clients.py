@@ -12,6 +12,10 @@ survive. ``{keep}`` in a template is replaced by the keep entry in the client's 
 import json
 
 import listings
+import sandbox
+
+# Where the Copilot session writes its log (relative to the home), read by listings.copilot.
+COPILOT_LOGS = ".copilot/tier-logs"
 
 # A user's own file for each grammar. Gemini and Qwen accept comments but reject trailing
 # commas; opencode and VS Code take full JSONC; the others strict JSON.
@@ -109,9 +113,22 @@ CLIENTS = {
         "keep": lambda argv, env: {"type": "local", "command": argv, "environment": env, "enabled": True, "timeout": 30000},
     },
     "copilot_cli": {
-        # Its listing reads the file without connecting: the README says so.
-        "proof": "read and enabled, not connected",
+        # `mcp get` reads the file without connecting; the session below connects.
         "profile": "copilot_cli", "file": ".copilot/mcp-config.json", "list": [["mcp", "get", "{name}"]],
+        "session": {
+            # A one-prompt run starts every configured server before its first model call.
+            # Offline mode (documented in `copilot help environment`) needs no GitHub login; the
+            # model provider is the Sentry double on loopback, which answers 404, so the run
+            # ends (status 1) at that first call. --output-format json prints the server
+            # events; the log at level "all" holds the tool names offered to the model.
+            "argv": ["-p", "Say hi.", "--allow-all-tools", "--no-auto-update", "--disable-client-telemetry",
+                     "--output-format", "json", "--log-level", "all", "--log-dir", "{home}/" + COPILOT_LOGS],
+            "env": {"COPILOT_OFFLINE": "true", "COPILOT_PROVIDER_BASE_URL": "http://127.0.0.1:%d" % sandbox.DOUBLE_PORT,
+                    "COPILOT_MODEL": "gpt-4o"},
+            "statuses": (0, 1), "logs": COPILOT_LOGS,
+            # Its tool cache would let a run offer tools before (or without) connecting.
+            "forget": [".cache/copilot/mcp-tools"],
+        },
         "parse": listings.copilot,
         "add": _dashdash_add, "comments": False, "client_add_keeps_comments": False,
         "existing": '{\n  "mcpServers": {\n    "keep": {keep}\n  }\n}\n',

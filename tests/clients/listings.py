@@ -67,20 +67,53 @@ def opencode(text):
 
 
 def copilot(text):
-    # `copilot mcp get NAME` blocks: "NAME", "  Status: Enabled", "  Command: ...". It lists the
-    # configuration; it does not connect (connected is None).
-    servers, last = {}, None
+    """`copilot mcp get NAME` blocks, then a prompt session's JSON events and its log.
+
+    `mcp get` shows "NAME", "  Status: Enabled", "  Command: ..." without connecting. The
+    session's events say whether each server connected and how many tools it gave; its log
+    holds the tools offered to the model, as "NAME-TOOL:hash" lines. A server with no event
+    did not start: it stays not connected.
+    """
+    servers, last, offered, in_session = {}, None, [], False
     for line in _lines(text):
-        if re.match(r"^[^\s:]+$", line):
+        if line.startswith('{"type":'):
+            in_session = True
+            _copilot_event(servers, json.loads(line))
+            continue
+        tool = re.match(r'^\s*"([^"\s:]+):[0-9a-f]{8}",?$', line)
+        if tool:
+            offered.append(tool.group(1))
+        elif in_session:
+            continue
+        elif re.match(r"^[A-Za-z0-9_.-]+$", line):
             last = line
-            servers[last] = Server(None, None)
+            servers[last] = Server("no session event", False)
         elif last is not None:
-            field = re.match(r"^\s+(Status|Command|Type): (.*)$", line)
+            field = re.match(r"^\s+(Status|Command): (.*)$", line)
             if field and field.group(1) == "Status":
-                servers[last].status = field.group(2)
-            elif field and field.group(1) == "Command":
+                servers[last].enabled = field.group(2)
+            elif field:
                 servers[last].command = field.group(2)
+    for name, server in servers.items():
+        server.enabled = getattr(server, "enabled", None)
+        server.tool_count = getattr(server, "tool_count", None)
+        server.tools = sorted(set(tool[len(name) + 1:] for tool in offered if tool.startswith(name + "-")))
     return servers
+
+
+def _copilot_event(servers, event):
+    data = event.get("data") or {}
+    name = data.get("serverName")
+    if name is None:
+        return
+    server = servers.setdefault(name, Server(None, False))
+    if event["type"] == "session.mcp_server_status_changed":
+        server.status = data["status"]
+        server.connected = data["status"] == "connected"
+        server.error = data.get("error")
+    elif event["type"] == "session.mcp_server_tools_loaded" and server.connected:
+        # Only after "connected": a count from Copilot's tool cache comes before it.
+        server.tool_count = data["toolCount"]
 
 
 def mcporter(text):

@@ -4,8 +4,10 @@
 """The steps the tests are made of: the module writes the entry, the client adds its own, the
 client lists. Each step checks that neither fake token shows in what it printed."""
 
+import glob
 import json
 import os
+import shutil
 
 import module
 from clients import CLIENTS
@@ -64,4 +66,26 @@ def client_list(tier, user, client, names=("sentry",), env=None):
         assert done.status == 0, done.output[-3000:]
         output += done.output
     _no_tokens(output, "the client's listing")
+    if spec.get("session"):
+        printed, log = _session(tier, user, client, spec["session"], run_env)
+        output += printed + log
     return spec["parse"](output), output
+
+
+def _session(tier, user, client, session, env):
+    """A client run that connects where its listing does not: (what it printed, its log files)."""
+    for relative in session.get("forget", []) + [session["logs"]]:
+        shutil.rmtree(user.path(relative), ignore_errors=True)
+    argv = [tier.bin(client)] + [arg.format(home=user.home) for arg in session["argv"]]
+    done = user.run(argv, env=dict(env, **session["env"]))
+    assert done.status in session["statuses"], done.output[-3000:]
+    logs = sorted(glob.glob(os.path.join(user.path(session["logs"]), "*.log")))
+    assert logs, "no log in %s:\n%s" % (session["logs"], done.output[-3000:])
+    # Its debug log records each entry's env in clear (the README says so): the token check
+    # covers what it printed, and the log is only read for the tool names.
+    _no_tokens(done.output, "the client's session output")
+    text = ""
+    for path in logs:
+        with open(path, errors="replace") as handle:
+            text += handle.read()
+    return done.output, text
