@@ -250,6 +250,29 @@ def _exposures(exposures):
     return [(what, action) for what in found]
 
 
+def rollout_found_clients(plan, audited, name, command):
+    """The plan with each user's clients extended by every client where the user has the server
+    already: made by hand (an entry that the audit's match selected; present users only), or
+    managed (the entry ``name`` launching ``command``, left by a run that adopted it there).
+
+    audited: the ``users`` of an mcp_server_info result with ``match``."""
+    found = {}
+    for user in audited or []:
+        for item in user.get('files') or []:
+            for server in item.get('servers') or []:
+                managed = server['name'] == name and server.get('command') == command
+                if managed or server.get('matched'):
+                    found.setdefault(user['user'], {}).setdefault(item['client'], set()).add(managed)  # {False, True}
+    extended = []
+    for item in plan or []:
+        clients = list(item['clients'])
+        for client, kinds in sorted(found.get(item['name'], {}).items()):
+            if client not in clients and (item['state'] == 'present' or True in kinds):
+                clients.append(client)
+        extended.append(dict(item, clients=clients))
+    return extended
+
+
 def rollout_adoptions(entries, host):
     """{adopted, exposures}: a row per hand-made entry the managed one replaced (entries: the
     registered mcp_server loop results, items [plan item, client]), and a row per way each exposed
@@ -303,6 +326,7 @@ class FilterModule:
             'rollout_plan': rollout_plan,
             'rollout_tokens': rollout_tokens,
             'rollout_adoptions': rollout_adoptions,
+            'rollout_found_clients': rollout_found_clients,
             'rollout_accounts': rollout_accounts,
             'rollout_targets': rollout_targets,
             'secret_status': secret_status,

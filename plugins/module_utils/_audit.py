@@ -29,7 +29,7 @@ from ansible_collections.mcpfleet.mcp.plugins.module_utils._config_file import (
 )
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._jsonc import Document, JsoncError
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._launch import (
-    is_placeholder, parse_launch, secret_args, secret_items,
+    is_placeholder, matches, parse_launch, secret_args, secret_items,
 )
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._redact import redact_value
 
@@ -73,13 +73,18 @@ def server_secrets(spec):
     return rows, literals
 
 
-def describe_server(name, spec):
-    """The report row of one entry, and the literal secrets it holds."""
+def describe_server(name, spec, matchers=None):
+    """The report row of one entry, and the literal secrets it holds. With ``matchers`` the row
+    says whether any of them selects what the entry launches (``matched``)."""
     command = spec["command"] if isinstance(spec["command"], str) else None
-    launch = parse_launch(command, spec["args"] if isinstance(spec["args"], list) else [])
+    args = spec["args"] if isinstance(spec["args"], list) else []
+    launch = parse_launch(command, args)
     secrets, literals = server_secrets(spec)
-    return dict(name=name, transport=spec["transport"], command=command, package=launch["package"],
-                version=launch["version"], runner=launch["runner"], secrets=secrets), literals
+    row = dict(name=name, transport=spec["transport"], command=command, package=launch["package"],
+               version=launch["version"], runner=launch["runner"], secrets=secrets)
+    if matchers is not None:
+        row["matched"] = command is not None and any(matches(matcher, command, args) for matcher in matchers)
+    return row, literals
 
 
 def server_findings(server):
@@ -111,7 +116,7 @@ def _servers(profile, document):
     return servers
 
 
-def audit_text(profile, path, text):
+def audit_text(profile, path, text, matchers=None):
     """(parse error or None, server rows, literal secrets) of one file's text.
 
     An entry of the wrong type is reported as the file's parse error; the other entries are
@@ -129,18 +134,18 @@ def audit_text(profile, path, text):
         except ClientError as exc:
             error = error or "%s: %s" % (path, exc)
             continue
-        server, found = describe_server(name, spec)
+        server, found = describe_server(name, spec, matchers)
         servers.append(server)
         literals |= found
     return error, servers, literals
 
 
-def file_report(user, client, profile, path, text=None, owner=None, mode=None, error=None):
+def file_report(user, client, profile, path, text=None, owner=None, mode=None, error=None, matchers=None):
     """The report of one client file from what was read: ``text`` None for no file (or ``error``,
     why it could not be read); ``mode`` the permission bits of the file."""
     servers, literals = [], set()
     if text is not None:
-        error, servers, literals = audit_text(profile, path, text)
+        error, servers, literals = audit_text(profile, path, text, matchers)
     findings = []
     for server in servers:
         findings.extend(_finding(kind, user, client, path, server["name"], detail) for kind, detail in server_findings(server))
@@ -161,7 +166,7 @@ def _owner(uid):
         return str(uid)
 
 
-def read_report(user, client, profile, path, max_size=DEFAULT_MAX_SIZE):
+def read_report(user, client, profile, path, max_size=DEFAULT_MAX_SIZE, matchers=None):
     """file_report of ``path`` as it is now; run as the user."""
     try:
         info = os.stat(path)
@@ -175,10 +180,10 @@ def read_report(user, client, profile, path, max_size=DEFAULT_MAX_SIZE):
         text = None if data is None else decode(path, data)
     except ConfigFileError as exc:
         return file_report(user, client, profile, path, owner=owner, mode=mode, error=str(exc))
-    return file_report(user, client, profile, path, text, owner, mode)
+    return file_report(user, client, profile, path, text, owner, mode, matchers=matchers)
 
 
-def audit_account(account, clients, need_home=False, max_size=DEFAULT_MAX_SIZE):
+def audit_account(account, clients, need_home=False, max_size=DEFAULT_MAX_SIZE, matchers=None):
     """{user, files} for every client's user file of ``account``, in a process that is the account.
 
     With ``need_home`` an account whose home is not a directory it can enter gives None (a
@@ -189,5 +194,5 @@ def audit_account(account, clients, need_home=False, max_size=DEFAULT_MAX_SIZE):
     files = []
     for client in clients:
         profile = get_profile(client)
-        files.append(read_report(account.name, client, profile, resolve_config_path(profile, account), max_size))
+        files.append(read_report(account.name, client, profile, resolve_config_path(profile, account), max_size, matchers))
     return dict(user=account.name, files=files)

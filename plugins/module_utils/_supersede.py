@@ -15,6 +15,11 @@ from ansible_collections.mcpfleet.mcp.plugins.module_utils._launch import (
 )
 
 
+# The argument spec of a list of matchers (mcp_server's supersedes, mcp_server_info's match).
+MATCHERS_SPEC = dict(type="list", elements="dict", options=dict(
+    package=dict(type="str"), command=dict(type="str"), args_regex=dict(type="str")))
+
+
 def _launches(spec):
     return spec.get("command"), list(spec.get("args") or [])
 

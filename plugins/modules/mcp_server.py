@@ -426,7 +426,7 @@ from ansible_collections.mcpfleet.mcp.plugins.module_utils._config_file import (
     write_backup,
 )
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._jsonc import Document, JsoncError, render
-from ansible_collections.mcpfleet.mcp.plugins.module_utils._supersede import describe_superseded, superseded_entries
+from ansible_collections.mcpfleet.mcp.plugins.module_utils._supersede import MATCHERS_SPEC, describe_superseded, superseded_entries
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._redact import (
     collect, collect_document, controller_safe, redact_entry, redact_file_texts, redact_text,
 )
@@ -686,8 +686,7 @@ def main():
         owner=dict(type="str"),
         group=dict(type="str"),
         max_size=dict(type="int", default=DEFAULT_MAX_SIZE),
-        supersedes=dict(type="list", elements="dict", options=dict(
-            package=dict(type="str"), command=dict(type="str"), args_regex=dict(type="str"))),
+        supersedes=MATCHERS_SPEC,
         known_secrets=dict(type="list", elements="str", no_log=True),
     )
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)

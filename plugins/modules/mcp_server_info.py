@@ -69,6 +69,12 @@ options:
         user alone and warns.
     type: bool
     default: false
+  users:
+    description:
+      - Audit these accounts (each must exist).
+    type: list
+    elements: str
+    version_added: 1.1.0
   clients:
     description:
       - The clients whose files are read, by the names of O(mcpfleet.mcp.mcp_server#module:client).
@@ -98,6 +104,24 @@ options:
       - vscodium
       - windsurf
       - zed
+  match:
+    description:
+      - Matchers of what an entry launches, as O(mcpfleet.mcp.mcp_server#module:supersedes) takes them.
+      - Every server of the result then has RV(users[].files[].servers[].matched), whether one of
+        them selects it, to find the clients in which users configured a given server by hand.
+    type: list
+    elements: dict
+    version_added: 1.1.0
+    suboptions:
+      package:
+        description: An npm package name, without version.
+        type: str
+      command:
+        description: The command; a name without C(/) matches the basename.
+        type: str
+      args_regex:
+        description: A regular expression searched in the arguments joined by spaces.
+        type: str
 notes:
   - Only the default user-scope file of each client is read; workspace files (C(.vscode/mcp.json)
     in a project) and files moved by C(XDG_CONFIG_HOME) or C(--user-data-dir) are not.
@@ -116,6 +140,15 @@ EXAMPLES = r"""
     all_users: true
   become: true
   register: audit
+
+- name: The clients where bob and carol made a Sentry server by hand
+  mcpfleet.mcp.mcp_server_info:
+    users: [bob, carol]
+    match:
+      - package: "@sentry/mcp-server"
+      - command: sentry-mcp
+  become: true
+  register: hand_made
 
 - name: Only alice's code-server and Amazon Q files
   mcpfleet.mcp.mcp_server_info:
@@ -205,6 +238,11 @@ users:
               description: The version or tag it asks for, V(null) when none.
               type: str
               returned: always
+            matched:
+              description: Whether one of O(match) selects what the entry launches.
+              type: bool
+              returned: when O(match) is set
+              version_added: 1.1.0
             secrets:
               description: Where the entry holds secrets; never a value.
               type: list
@@ -274,7 +312,9 @@ import os
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._as_user import UserProcessError, acting_for, call_as_each
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._audit import audit_account, audited_clients
+from ansible_collections.mcpfleet.mcp.plugins.module_utils._config_file import DEFAULT_MAX_SIZE
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._redact import controller_safe
+from ansible_collections.mcpfleet.mcp.plugins.module_utils._supersede import MATCHERS_SPEC
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._users import AccountError, all_accounts, get_account
 
 
@@ -282,11 +322,12 @@ def _accounts(module):
     """The accounts to audit, and whether an account without a home is skipped."""
     params = module.params
     if not params["all_users"]:
-        account = get_account(params["user"])
-        if account.uid != os.geteuid() and not acting_for(account):
-            module.fail_json(msg="cannot read the files of %s: the module runs as uid %d; become root or become %s"
-                             % (account.name, os.geteuid(), account.name))
-        return [account], False
+        accounts = [get_account(name) for name in params["users"] or [params["user"]]]
+        for account in accounts:
+            if account.uid != os.geteuid() and not acting_for(account):
+                module.fail_json(msg="cannot read the files of %s: the module runs as uid %d; become root or become %s"
+                                 % (account.name, os.geteuid(), account.name))
+        return accounts, False
     if os.geteuid() != 0:
         module.warn("all_users without root: only the files of the user the module runs as are audited")
         return [get_account()], True
@@ -298,9 +339,11 @@ def main():
         argument_spec=dict(
             user=dict(type="str"),
             all_users=dict(type="bool", default=False),
+            users=dict(type="list", elements="str"),
             clients=dict(type="list", elements="str", choices=audited_clients()),
+            match=MATCHERS_SPEC,
         ),
-        mutually_exclusive=[("user", "all_users")],
+        mutually_exclusive=[("user", "all_users", "users")],
         supports_check_mode=True,
     )
     clients = module.params["clients"] or audited_clients()
@@ -309,7 +352,8 @@ def main():
     except AccountError as exc:
         module.fail_json(msg=str(exc))
     # Root never touches a user's files itself: each user's are read by a process that is the user.
-    outcomes = call_as_each([(account, audit_account, (account, clients, need_home)) for account in accounts])
+    outcomes = call_as_each([(account, audit_account, (account, clients, need_home, DEFAULT_MAX_SIZE, module.params["match"]))
+                             for account in accounts])
     users = []
     for account, outcome in zip(accounts, outcomes):
         if isinstance(outcome, UserProcessError):

@@ -190,7 +190,31 @@ def test_the_fleet_report_collects_every_host_s_adoptions():
     assert rollout.fleet_report(hostvars, ["h1"], ["h1"], "rows", "plan")["adopted"] == []
 
 
+def _audited(user, files):
+    return {"user": user, "files": [{"client": client, "servers": servers} for client, servers in files.items()]}
+
+
+def test_found_clients_extend_the_plan_where_users_have_the_server_already():
+    plan = rollout.rollout_plan([{"name": "bob"}, {"name": "carol", "state": "absent"}], DEFAULTS)
+    launcher = "/opt/sentry-mcp/bin/sentry-mcp-stdio"
+    audited = [
+        _audited("bob", {"cursor": [{"name": "sentry-mcp", "command": "npx", "matched": True}],
+                         "amazonq": [{"name": "Sentry", "command": "npx", "matched": True}],
+                         "zed": [{"name": "time", "command": "uvx", "matched": False}],
+                         "claude_code": [{"name": "sentry", "command": launcher, "matched": False}]}),
+        # carol is removed: only the clients holding the managed entry are hers to clean.
+        _audited("carol", {"cursor": [{"name": "sentry", "command": launcher, "matched": False}],
+                           "windsurf": [{"name": "Sentry", "command": "npx", "matched": True}]}),
+        _audited("dave", {"cursor": [{"name": "Sentry", "command": "npx", "matched": True}]}),
+    ]
+    extended = rollout.rollout_found_clients(plan, audited, "sentry", launcher)
+    assert [(item["name"], item["clients"]) for item in extended] == [
+        ("bob", ["code_server", "amazonq", "claude_code", "cursor"]), ("carol", ["code_server", "amazonq", "cursor"])]
+    assert plan[0]["clients"] == ["code_server", "amazonq"]  # the input is not changed
+    assert rollout.rollout_found_clients(plan, [], "sentry", launcher) == plan
+
+
 def test_the_filters_are_registered():
     assert set(rollout.FilterModule().filters()) == {
         "rollout_plan", "rollout_tokens", "rollout_accounts", "rollout_targets", "secret_status", "token_problems", "rollout_rows", "fleet_report",
-        "rollout_adoptions"}
+        "rollout_adoptions", "rollout_found_clients"}

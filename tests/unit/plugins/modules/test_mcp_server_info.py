@@ -245,3 +245,21 @@ def test_all_users_skips_an_account_that_cannot_enter_its_home(accounts, alice, 
     names = [user["user"] for user in result["users"]]
     assert alice.name in names and bob.name not in names
     assert not [finding for finding in result["findings"] if finding["user"] == bob.name]
+
+
+def test_match_says_which_entries_launch_a_given_server(home, run):
+    write_files(home)
+    sentry = [{"package": "@sentry/mcp-server"}, {"command": "sentry-mcp"}]
+    result = run(dict(users=[home.name], clients=["code_server", "amazonq", "cursor"], match=sentry))
+    matched = dict(((item["client"], server["name"]), server["matched"])
+                   for item in result["users"][0]["files"] for server in item["servers"])
+    assert matched == {("code_server", "sentry"): True, ("code_server", "github"): False, ("amazonq", "Sentry"): True,
+                       ("cursor", "github"): False, ("cursor", "remote"): False}
+    (unmatched,) = by_client(run(dict(clients=["amazonq"])))["amazonq"]["servers"]
+    assert unmatched["name"] == "Sentry" and "matched" not in unmatched
+    assert_no_secret(result)
+
+
+def test_users_and_user_exclude_each_other(run):
+    result = run(dict(users=["a"], user="a"))
+    assert result["failed"] is True and "mutually exclusive" in result["msg"]
