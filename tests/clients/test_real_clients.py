@@ -44,6 +44,16 @@ def _assert_connected(servers, name, command, output):
     return server
 
 
+def _users_own_file(tier, user, client):
+    """Give the user a file of their own (comments where the grammar allows, another server,
+    unknown keys): (client spec, path, text)."""
+    spec = CLIENTS[client]
+    path = spec.get("existing_file", spec["file"])
+    original = existing_text(client, tier.server_argv(), {"SENTRY_ACCESS_TOKEN": steps.OTHER})
+    user.write(path, original)
+    return spec, path, original
+
+
 def _comments(text):
     return COMMENT.findall(text)
 
@@ -68,10 +78,7 @@ def test_fresh_file(tier, user, client):
 
 @pytest.mark.parametrize("client", ALL)
 def test_existing_file_keeps_what_the_user_had(tier, user, client):
-    spec = CLIENTS[client]
-    path = spec.get("existing_file", spec["file"])
-    original = existing_text(client, tier.server_argv(), {"SENTRY_ACCESS_TOKEN": steps.OTHER})
-    user.write(path, original)
+    spec, path, original = _users_own_file(tier, user, client)
     assert bool(_comments(original)) == spec["comments"]
     result = steps.module_entry(tier, user, client)
     assert result["changed"] is True
@@ -87,10 +94,7 @@ def test_existing_file_keeps_what_the_user_had(tier, user, client):
 
 @pytest.mark.parametrize("client", ALL)
 def test_client_add_and_module_alternate(tier, user, client):
-    spec = CLIENTS[client]
-    path = spec.get("existing_file", spec["file"])
-    original = existing_text(client, tier.server_argv(), {"SENTRY_ACCESS_TOKEN": steps.OTHER})
-    user.write(path, original)
+    spec, path, original = _users_own_file(tier, user, client)
     assert steps.module_entry(tier, user, client)["changed"] is True
     other_argv = tier.server_argv(port=9001)
     if spec.get("add_token_flag"):
