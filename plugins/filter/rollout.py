@@ -94,16 +94,6 @@ def rollout_tokens(plan, users, source, var_tokens, vault_reads=None, vault_key=
     return tokens
 
 
-def rollout_accounts(plan, passwd):
-    """user -> {uid, gid, home} from getent passwd; users without an account are left out."""
-    accounts = {}
-    for item in plan:
-        entry = passwd.get(item['name'])
-        if entry:
-            accounts[item['name']] = {'uid': int(entry[1]), 'gid': int(entry[2]), 'home': entry[4]}
-    return accounts
-
-
 # The client options that say where an entry lives (mcp_server's and mcp_probe's own names).
 _ENTRY_OPTIONS = ('path', 'key', 'scope', 'workspace', 'user_data_dir', 'editor', 'user_env')
 
@@ -119,6 +109,64 @@ def rollout_targets(plan):
             target.update(user=item['name'], client=client)
             targets.append(target)
     return targets
+
+
+def _server_env(item, settings, tokens):
+    """The server's environment for one user: role-wide, the user's own, the CA bundle, the secret."""
+    own = next((user.get('env') or {} for user in settings['users'] if user.get('name') == item['name']), {})
+    env = dict(settings['env'] or {}, **own)
+    if settings['ca_path']:
+        env['NODE_EXTRA_CA_CERTS'] = settings['ca_path']
+    if settings['secret_env']:
+        env[settings['secret_env']] = tokens[item['name']]['token']
+    return env
+
+
+def _entry(item, client, settings, home):
+    """mcp_server's options for one user's entry in one client; no secret (rollout_user_config
+    passes them beside the entries, where mcp_user_config masks them)."""
+    options = (item.get('client_options') or {}).get(client) or {}
+    entry = dict((key, options[key]) for key in _ENTRY_OPTIONS if options.get(key) is not None)
+    entry.update(client=client, name=settings['name'], state=item['state'])
+    if item['state'] != 'present':
+        return entry
+    entry.update(command=settings['launcher'], args=list(item.get('args') or []))
+    if item['token_storage'] == 'inline':
+        entry['mode'] = '0600'  # a file with a token in it is for its user's eyes only
+    else:
+        # The entry says only where the env file is, which is no secret.
+        entry['env'] = {settings['env_file_variable']: home + '/' + settings['env_file']}
+    if settings['supersedes']:
+        entry['supersedes'] = settings['supersedes']
+    return entry
+
+
+def rollout_user_config(plan, accounts, tokens, settings):
+    """mcp_user_config's users option for a plan: each user's env file and entries. SECRETS:
+    no_log tasks only.
+
+    settings: name, launcher, env_file (relative to the home), env_file_variable, secret_env,
+    env (role-wide), users (the role's users, for their own env), ca_path ('' for none),
+    supersedes, header (the env file's comment lines)."""
+    users = []
+    for item in plan:
+        if item['name'] not in accounts:
+            continue
+        present = item['state'] == 'present'
+        env = _server_env(item, settings, tokens) if present else {}
+        if present and item['token_storage'] == 'env_file':
+            env_file = {'path': settings['env_file'], 'state': 'present', 'env': env, 'header': settings['header']}
+        else:
+            env_file = {'path': settings['env_file'], 'state': 'absent'}
+        home = accounts[item['name']]['home']
+        user = {'user': item['name'], 'env_file': env_file,
+                'entries': [_entry(item, client, settings, home) for client in item['clients']]}
+        if present and item['token_storage'] == 'inline':
+            user['env'] = env
+        if present and settings['supersedes'] and settings['secret_env']:
+            user['known_secrets'] = [env[settings['secret_env']]]
+        users.append(user)
+    return users
 
 
 # Where the stdio_server role keeps each host's plan and secrets (rollout_plan, rollout_tokens).
@@ -273,19 +321,20 @@ def rollout_found_clients(plan, audited, name, command):
     return extended
 
 
-def rollout_adoptions(entries, host):
-    """{adopted, exposures}: a row per hand-made entry the managed one replaced (entries: the
-    registered mcp_server loop results, items [plan item, client]), and a row per way each exposed
-    a token. Rows hold names, options and kinds; never a secret."""
+def rollout_adoptions(users, plan, host):
+    """{adopted, exposures}: a row per hand-made entry the managed one replaced (users: the
+    mcp_user_config result's users), and a row per way each exposed a token. Rows hold names,
+    options and kinds; never a secret."""
+    args = dict((item['name'], item.get('args')) for item in plan or [])
     adopted, exposed = [], []
-    for result in entries or []:
-        item, client = result.get('item') or [{}, '']
-        for entry in result.get('superseded') or []:
-            row = {'host': host, 'user': item.get('name', ''), 'client': client, 'path': result.get('path', ''),
-                   'entry': entry['name'], 'package': entry['package'] or '', 'version': entry['version'] or 'unpinned'}
-            adopted.append(dict(row, changes=_option_changes(entry['options'], item.get('args'))))
-            for what, action in _exposures(entry['exposures']):
-                exposed.append(dict(row, exposure=what, action=action))
+    for user in users or []:
+        for result in user.get('entries') or []:
+            for entry in result.get('superseded') or []:
+                row = {'host': host, 'user': user['user'], 'client': result['client'], 'path': result.get('path', ''),
+                       'entry': entry['name'], 'package': entry['package'] or '', 'version': entry['version'] or 'unpinned'}
+                adopted.append(dict(row, changes=_option_changes(entry['options'], args.get(user['user']))))
+                for what, action in _exposures(entry['exposures']):
+                    exposed.append(dict(row, exposure=what, action=action))
     return {'adopted': adopted, 'exposures': exposed}
 
 
@@ -327,7 +376,7 @@ class FilterModule:
             'rollout_tokens': rollout_tokens,
             'rollout_adoptions': rollout_adoptions,
             'rollout_found_clients': rollout_found_clients,
-            'rollout_accounts': rollout_accounts,
+            'rollout_user_config': rollout_user_config,
             'rollout_targets': rollout_targets,
             'secret_status': secret_status,
             'token_problems': token_problems,

@@ -80,10 +80,48 @@ def test_tokens_come_from_the_user_the_vars_or_the_vault():
     assert by_vault["carol"] == {"token": "", "error": "permission denied"}
 
 
-def test_accounts_leave_out_users_without_one():
-    plan = rollout.rollout_plan([{"name": "alice"}, {"name": "ghost"}], DEFAULTS)
-    passwd = {"alice": ["x", "1001", "1002", "", "/home/alice", "/bin/bash"], "root": ["x", "0", "0", "", "/root", "/bin/sh"]}
-    assert rollout.rollout_accounts(plan, passwd) == {"alice": {"uid": 1001, "gid": 1002, "home": "/home/alice"}}
+SETTINGS = {"name": "sentry", "launcher": "/opt/sentry-mcp/bin/sentry-mcp-stdio", "env_file": ".config/sentry-mcp/env",
+            "env_file_variable": "SENTRY_MCP_ENV_FILE", "secret_env": "SENTRY_ACCESS_TOKEN", "env": {"MCP_DISABLE_SKILLS": "x"},
+            "users": [{"name": "bob", "env": {"EXTRA": "1"}}], "ca_path": "", "supersedes": [], "header": ["Managed"]}
+ACCOUNTS = {"alice": {"uid": 1001, "gid": 1001, "home": "/home/alice"}, "bob": {"uid": 1002, "gid": 1002, "home": "/home/bob"},
+            "carol": {"uid": 1003, "gid": 1003, "home": "/home/carol"}}
+# The core's plan: the server's arguments are a per-user option.
+CORE_DEFAULTS = dict(DEFAULTS, options={"args": []})
+
+
+def test_user_config_puts_the_secret_in_the_env_file_and_points_the_entries_at_it():
+    plan = rollout.rollout_plan([{"name": "alice", "args": ["--host=s.example"]}, {"name": "ghost"}], CORE_DEFAULTS)
+    users = rollout.rollout_user_config(plan, ACCOUNTS, {"alice": {"token": "T0KEN", "error": ""}}, SETTINGS)
+    assert [user["user"] for user in users] == ["alice"]  # no account: nothing to write
+    assert users[0]["env_file"] == {"path": ".config/sentry-mcp/env", "state": "present", "header": ["Managed"],
+                                    "env": {"MCP_DISABLE_SKILLS": "x", "SENTRY_ACCESS_TOKEN": "T0KEN"}}
+    assert [entry["client"] for entry in users[0]["entries"]] == ["code_server", "amazonq"]
+    entry = users[0]["entries"][1]
+    assert entry == {"client": "amazonq", "name": "sentry", "state": "present", "command": SETTINGS["launcher"],
+                     "args": ["--host=s.example"], "env": {"SENTRY_MCP_ENV_FILE": "/home/alice/.config/sentry-mcp/env"}}
+    assert users[0]["entries"][0]["user_data_dir"] == "~/.cs"  # where the entry lives comes along
+    assert "T0KEN" not in repr(users[0]["entries"]) and "env" not in users[0] and "known_secrets" not in users[0]
+
+
+def test_user_config_inline_tokens_live_in_0600_files_and_adoption_knows_the_secret():
+    settings = dict(SETTINGS, ca_path="/opt/sentry-mcp/ca-bundle.pem", supersedes=[{"package": "@sentry/mcp-server"}])
+    plan = rollout.rollout_plan([{"name": "bob", "token_storage": "inline"}], CORE_DEFAULTS)
+    users = rollout.rollout_user_config(plan, ACCOUNTS, {"bob": {"token": "B0B", "error": ""}}, settings)
+    assert users[0]["env_file"] == {"path": ".config/sentry-mcp/env", "state": "absent"}
+    entry = users[0]["entries"][0]
+    assert entry["mode"] == "0600" and "env" not in entry and entry["supersedes"] == settings["supersedes"]
+    assert "B0B" not in repr(users[0]["entries"])  # secrets go beside the entries, where the module masks them
+    assert users[0]["known_secrets"] == ["B0B"]
+    assert users[0]["env"] == {"MCP_DISABLE_SKILLS": "x", "EXTRA": "1", "NODE_EXTRA_CA_CERTS": "/opt/sentry-mcp/ca-bundle.pem",
+                               "SENTRY_ACCESS_TOKEN": "B0B"}
+
+
+def test_user_config_removes_entries_and_the_env_file_of_absent_users():
+    plan = rollout.rollout_plan([{"name": "carol", "state": "absent"}], CORE_DEFAULTS)
+    users = rollout.rollout_user_config(plan, ACCOUNTS, {}, SETTINGS)
+    assert users[0]["env_file"]["state"] == "absent"
+    assert [(entry["client"], entry["state"], "command" in entry) for entry in users[0]["entries"]] == [
+        ("code_server", "absent", False), ("amazonq", "absent", False)]
 
 
 def test_targets_say_where_each_entry_lives():
@@ -149,16 +187,15 @@ def test_the_fleet_report_has_a_row_for_every_host():
     assert report["summary"] == {"ok": 1, "failed": 1, "unreachable": 1, "no users": 2, "pending": 1}
 
 
-def _entry_result(user, client, superseded, args=()):
-    return {"item": [{"name": user, "args": list(args)}, client], "path": "/home/%s/%s.json" % (user, client),
-            "superseded": superseded}
+def _user_result(user, client, superseded):
+    return {"user": user, "entries": [{"client": client, "path": "/home/%s/%s.json" % (user, client), "superseded": superseded}]}
 
 
 def test_adoptions_list_each_replaced_entry_with_the_options_it_set_differently():
     hand_made = {"name": "Sentry", "package": "@sentry/mcp-server", "version": "latest", "exposures": [],
                  "options": {"--access-token": None, "--host": "sentry.old.example", "--organization-slug": "acme"}}
-    result = rollout.rollout_adoptions([_entry_result("bob", "amazonq", [hand_made], ["--host=sentry.example.com"]),
-                                        {"item": [{"name": "bob"}, "cursor"], "skipped": True}], "h1")
+    users = [_user_result("bob", "amazonq", [hand_made]), {"user": "bob", "entries": [{"client": "cursor", "path": "/c"}]}]
+    result = rollout.rollout_adoptions(users, [{"name": "bob", "args": ["--host=sentry.example.com"]}], "h1")
     assert result["exposures"] == []
     assert result["adopted"] == [{
         "host": "h1", "user": "bob", "client": "amazonq", "path": "/home/bob/amazonq.json", "entry": "Sentry",
@@ -177,7 +214,7 @@ def test_adoptions_list_each_replaced_entry_with_the_options_it_set_differently(
 ])
 def test_each_exposure_of_an_adopted_entry_says_what_to_do(exposures, expected):
     entry = {"name": "sentry-mcp", "package": None, "version": None, "options": {}, "exposures": exposures}
-    result = rollout.rollout_adoptions([_entry_result("carol", "cursor", [entry])], "h2")
+    result = rollout.rollout_adoptions([_user_result("carol", "cursor", [entry])], [{"name": "carol"}], "h2")
     assert [(row["exposure"], row["action"]) for row in result["exposures"]] == expected
     assert {(row["entry"], row["version"], row["package"]) for row in result["exposures"]} == {("sentry-mcp", "unpinned", "")}
 
@@ -216,5 +253,5 @@ def test_found_clients_extend_the_plan_where_users_have_the_server_already():
 
 def test_the_filters_are_registered():
     assert set(rollout.FilterModule().filters()) == {
-        "rollout_plan", "rollout_tokens", "rollout_accounts", "rollout_targets", "secret_status", "token_problems", "rollout_rows", "fleet_report",
+        "rollout_plan", "rollout_tokens", "rollout_user_config", "rollout_targets", "secret_status", "token_problems", "rollout_rows", "fleet_report",
         "rollout_adoptions", "rollout_found_clients"}

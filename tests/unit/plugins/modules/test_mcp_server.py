@@ -13,6 +13,7 @@ import pytest
 from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._jsonc import Document
+from ansible_collections.mcpfleet.mcp.plugins.module_utils import _server_entry
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._users import Account
 from ansible_collections.mcpfleet.mcp.plugins.modules import mcp_server
 
@@ -272,7 +273,7 @@ def test_a_file_unchanged_under_the_lock_is_parsed_once(home, run, monkeypatch):
         with open(parses, "a") as handle:
             handle.write("parse\n")
         return Document(text, grammar=grammar)
-    monkeypatch.setattr(mcp_server, "Document", counting)
+    monkeypatch.setattr(_server_entry, "Document", counting)
     result = run(dict(client="kiro", path=path, command=COMMAND))
     assert result["changed"] is True
     with open(parses) as handle:

@@ -1,0 +1,145 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) mcpfleet maintainers
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+---
+module: mcp_host_info
+short_description: Read in one call what a rollout needs to know of a host
+version_added: 1.1.0
+description:
+  - Returns the accounts of some users, the version of a Node.js and of its npm, the versions
+    that installed packages declare, and the state of some files, all in one module call.
+  - The roles of this collection call it once and decide from its answer which tasks have
+    anything to do, so that a rerun with nothing to change costs a few round trips to the host
+    instead of one per fact.
+  - Give it the roles' own paths (a root-owned prefix, C(/usr/local/bin)). It never reads a
+    path in a user's home; that is done only by a process that is the user (see
+    M(mcpfleet.mcp.mcp_server)).
+  - The module changes nothing.
+author:
+  - mcpfleet maintainers (@mcpfleet)
+extends_documentation_fragment:
+  - mcpfleet.mcp.client.ATTRIBUTES
+  - ansible.builtin.action_common_attributes
+attributes:
+  check_mode:
+    support: full
+    details:
+      - The module only reads; it runs in check mode as well.
+  diff_mode:
+    support: none
+  idempotent:
+    support: full
+    details:
+      - The module never changes anything.
+  platform:
+    support: full
+    platforms: posix
+options:
+  users:
+    description:
+      - Accounts to look up.
+    type: list
+    elements: str
+    default: []
+  node_bin_dir:
+    description:
+      - A directory with C(node) (and usually C(npm)); its C(node --version) and the version of
+        its npm are returned.
+    type: path
+  files:
+    description:
+      - Paths whose state is returned, without following a final symlink.
+    type: list
+    elements: path
+    default: []
+  packages:
+    description:
+      - C(package.json) files whose C(version) is returned.
+    type: list
+    elements: path
+    default: []
+"""
+
+EXAMPLES = r"""
+- name: Read the state of the host once
+  mcpfleet.mcp.mcp_host_info:
+    users: [alice, bob]
+    node_bin_dir: /opt/nodejs/current/bin
+    files:
+      - /opt/sentry-mcp/bin/sentry-mcp-stdio
+      - /opt/sentry-mcp/current
+    packages:
+      - /opt/sentry-mcp/0.33.0/node_modules/@sentry/mcp-server/package.json
+  register: host
+
+- name: Install only when the pinned version is not there
+  ansible.builtin.debug:
+    msg: "would install"
+  when: host.packages['/opt/sentry-mcp/0.33.0/node_modules/@sentry/mcp-server/package.json'] != '0.33.0'
+"""
+
+RETURN = r"""
+architecture:
+  description: The machine's architecture, as C(uname -m) prints it.
+  returned: always
+  type: str
+  sample: x86_64
+accounts:
+  description: The accounts of O(users) that exist, by name; the others are left out.
+  returned: always
+  type: dict
+  sample: {alice: {uid: 1001, gid: 1001, home: /home/alice}}
+node:
+  description:
+    - C(version) (without the C(v)), C(npm) (whether C(npm) is beside C(node)) and
+      C(npm_version). A version is the empty string when it cannot be read.
+  returned: when O(node_bin_dir) is set
+  type: dict
+  sample: {version: 22.12.0, npm: true, npm_version: 10.9.0}
+files:
+  description:
+    - Path -> C(exists), and for an existing path C(type) (V(file), V(directory), V(link),
+      V(other)), C(mode) (four octal digits), C(uid), C(gid), C(target) for a link and
+      C(sha1) for a regular file of up to 1 MiB.
+  returned: always
+  type: dict
+  sample: {/opt/sentry-mcp/current: {exists: true, type: link, target: 0.33.0, mode: "0777", uid: 0, gid: 0}}
+packages:
+  description: Path -> the version the C(package.json) declares, or the empty string.
+  returned: always
+  type: dict
+  sample: {/opt/sentry-mcp/0.33.0/node_modules/@sentry/mcp-server/package.json: 0.33.0}
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.mcpfleet.mcp.plugins.module_utils._host_state import host_state
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=dict(
+            users=dict(type="list", elements="str", default=[]),
+            node_bin_dir=dict(type="path"),
+            files=dict(type="list", elements="path", default=[]),
+            packages=dict(type="list", elements="path", default=[]),
+        ),
+        supports_check_mode=True,
+    )
+    params = module.params
+
+    def run(argv):
+        return module.run_command(argv, handle_exceptions=False)
+    module.exit_json(changed=False, **host_state(params["users"], params["node_bin_dir"], params["files"], params["packages"], run))
+
+
+if __name__ == "__main__":
+    main()

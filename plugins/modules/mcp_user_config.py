@@ -1,0 +1,333 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) mcpfleet maintainers
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+---
+module: mcp_user_config
+short_description: Converge the MCP setup of many users in one call, each user's files as that user
+version_added: 1.1.0
+description:
+  - For each user, writes (or removes) the env file that holds a server's secrets, then writes
+    (or removes) the server entries in every client's configuration file, exactly as
+    M(mcpfleet.mcp.mcp_server) does for one entry.
+  - One task for a whole host instead of one task per file; every user is handled at the same
+    time, each in a process that has dropped to that user's uid, gid and supplementary groups.
+    Root itself never opens, stats or resolves a path in a user's home, so a symlink or a race
+    planted by a user gives nobody more than they already had.
+  - A failure of one user or one entry does not stop the others. The module fails at the end
+    with a message that names every user and client that failed; the results of the others are
+    returned as well.
+author:
+  - mcpfleet maintainers (@mcpfleet)
+extends_documentation_fragment:
+  - mcpfleet.mcp.client.ATTRIBUTES
+  - ansible.builtin.action_common_attributes
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: full
+    details:
+      - One diff per entry, with secret values masked as in M(mcpfleet.mcp.mcp_server). An env
+        file holds secrets; it never has a diff.
+  idempotent:
+    support: full
+  platform:
+    support: full
+    platforms: posix
+  safe_file_operations:
+    description: Writes are atomic, keep the file's permissions and cannot leave a corrupt file.
+    support: full
+    details:
+      - Not Ansible's file helpers (they act as root); the collection's own, run as the user.
+  vault:
+    description: Can automatically decrypt Ansible vaulted files.
+    support: none
+options:
+  users:
+    description:
+      - The users and what to converge for each.
+    type: list
+    elements: dict
+    required: true
+    suboptions:
+      user:
+        description:
+          - The account. Every path of this item is resolved, read and written by a process of
+            this account.
+        type: str
+        required: true
+      env_file:
+        description:
+          - The env file that holds the server's environment, secrets included. It is converged
+            before the entries, so that an entry never points at a file not written yet.
+        type: dict
+        suboptions:
+          path:
+            description:
+              - The file, relative to the user's home unless absolute. Its directory is created
+                with mode C(0700), the file with C(0600).
+            type: str
+            required: true
+          state:
+            description:
+              - V(absent) removes the file, then its directory if nothing else is in it.
+            type: str
+            choices: [present, absent]
+            default: present
+          env:
+            description:
+              - The variables, one C(NAME=value) line each, sorted by name. A value cannot hold a
+                line break.
+            type: dict
+          header:
+            description:
+              - Comment lines written at the top of the file, without the C(#).
+            type: list
+            elements: str
+      env:
+        description:
+          - Variables added to the C(env) of every present entry of this user, such as a token
+            the user keeps in the entries rather than in an env file.
+          - Give secrets here or in O(users[].known_secrets), not in the C(env) of an entry; these
+            two options are masked everywhere, the host's log of the module's invocation included.
+        type: dict
+      known_secrets:
+        description:
+          - Secrets of this user, added to the
+            O(mcpfleet.mcp.mcp_server#module:known_secrets) of every entry.
+        type: list
+        elements: str
+      entries:
+        description:
+          - The server entries of this user. Each item takes the options of
+            M(mcpfleet.mcp.mcp_server) (O(mcpfleet.mcp.mcp_server#module:client),
+            O(mcpfleet.mcp.mcp_server#module:name), O(mcpfleet.mcp.mcp_server#module:state),
+            O(mcpfleet.mcp.mcp_server#module:command), O(mcpfleet.mcp.mcp_server#module:env),
+            O(mcpfleet.mcp.mcp_server#module:supersedes) and the others) but
+            O(mcpfleet.mcp.mcp_server#module:user), with the same defaults, and is validated as
+            that module validates them; values of its secret options are masked in every output.
+        type: list
+        elements: dict
+        default: []
+notes:
+  - The entries of one user are edited one after the other, in the order given; users run at
+    the same time.
+seealso:
+  - module: mcpfleet.mcp.mcp_server
+    description: One entry in one client's configuration file.
+"""
+
+EXAMPLES = r"""
+- name: Sentry for alice (env file) and bob (token removed), in two clients each
+  mcpfleet.mcp.mcp_user_config:
+    users:
+      - user: alice
+        env_file:
+          path: .config/sentry-mcp/env
+          env:
+            SENTRY_ACCESS_TOKEN: "{{ alice_sentry_token }}"
+          header: [Managed by Ansible]
+        known_secrets:
+          - "{{ alice_sentry_token }}"
+        entries:
+          - client: code_server
+            name: sentry
+            command: /opt/sentry-mcp/bin/sentry-mcp-stdio
+            env:
+              SENTRY_MCP_ENV_FILE: /home/alice/.config/sentry-mcp/env
+          - client: amazonq
+            name: sentry
+            command: /opt/sentry-mcp/bin/sentry-mcp-stdio
+            env:
+              SENTRY_MCP_ENV_FILE: /home/alice/.config/sentry-mcp/env
+      - user: bob
+        env_file:
+          path: .config/sentry-mcp/env
+          state: absent
+        entries:
+          - client: cursor
+            name: sentry
+            state: absent
+"""
+
+RETURN = r"""
+failures:
+  description:
+    - One message per user or entry that failed, starting with the user and the client; empty when all went well.
+    - The module fails when there is any; a task that has C(no_log) can still show these, as no
+      secret is in them.
+  returned: always
+  type: list
+  elements: str
+  sample: ["bob cursor: /home/bob/.cursor/mcp.json: line 3 column 5: expected a value"]
+users:
+  description: One item per user, in the order of O(users). No secret value is returned.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    user:
+      description: The account.
+      type: str
+    changed:
+      description: Whether anything of this user changed (or would, in check mode).
+      type: bool
+    failed:
+      description: Set when the process working as this user failed as a whole.
+      type: bool
+    msg:
+      description: Why the user's process failed.
+      type: str
+    env_file:
+      description: The env file, when O(users[].env_file) was given.
+      type: dict
+      contains:
+        path:
+          description: The file.
+          type: str
+        state:
+          description: The state asked for.
+          type: str
+        changed:
+          description: Whether the file or its directory changed.
+          type: bool
+        failed:
+          description: Set when the env file could not be converged.
+          type: bool
+        msg:
+          description: Why, naming the file, never its content.
+          type: str
+    entries:
+      description:
+        - One item per entry, in the order of O(users[].entries), with what
+          M(mcpfleet.mcp.mcp_server) returns (RV(mcpfleet.mcp.mcp_server#module:path),
+          RV(mcpfleet.mcp.mcp_server#module:entry), RV(mcpfleet.mcp.mcp_server#module:superseded),
+          ...) and C(name), C(changed); or C(client), C(name), C(failed) and C(msg).
+      type: list
+      elements: dict
+  sample:
+    - user: alice
+      changed: true
+      env_file: {path: /home/alice/.config/sentry-mcp/env, state: present, changed: true}
+      entries:
+        - client: code_server
+          name: sentry
+          path: /home/alice/.local/share/code-server/User/mcp.json
+          changed: true
+          entry:
+            type: stdio
+            command: /opt/sentry-mcp/bin/sentry-mcp-stdio
+            env: {SENTRY_MCP_ENV_FILE: /home/alice/.config/sentry-mcp/env}
+"""
+
+import os
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+
+from ansible_collections.mcpfleet.mcp.plugins.module_utils._as_user import UserProcessError, acting_for, call_as_each
+from ansible_collections.mcpfleet.mcp.plugins.module_utils._redact import controller_safe, redact_text
+from ansible_collections.mcpfleet.mcp.plugins.module_utils._server_entry import ENTRY_ARGUMENT_SPEC, secret_params
+from ansible_collections.mcpfleet.mcp.plugins.module_utils._user_config import converge_user
+from ansible_collections.mcpfleet.mcp.plugins.module_utils._users import AccountError, get_account
+
+# An entry's user is the item's user.
+_ENTRY_VALIDATOR = ArgumentSpecValidator(dict((key, value) for key, value in ENTRY_ARGUMENT_SPEC.items() if key != "user"))
+
+
+def _entries(module, item):
+    """The item's entries validated as mcp_server's options, with the user's secrets added; their
+    secret values are masked from now on."""
+    entries = []
+    for index, raw in enumerate(item["entries"]):
+        validation = _ENTRY_VALIDATOR.validate(raw)
+        module.no_log_values.update(validation._no_log_values)
+        if validation.error_messages:
+            module.fail_json(msg="users[%s].entries[%d]: %s" % (item["user"], index, "; ".join(validation.error_messages)))
+        params = validation.validated_parameters
+        params["user"] = item["user"]
+        if params["state"] == "present" and item["env"]:
+            params["env"] = dict(params["env"] or {}, **item["env"])
+        if item["known_secrets"]:
+            params["known_secrets"] = (params["known_secrets"] or []) + item["known_secrets"]
+        entries.append(params)
+    return entries
+
+
+def _failures(name, outcome):
+    if isinstance(outcome, UserProcessError):
+        return ["%s: %s" % (name, outcome)]
+    found = []
+    if (outcome.get("env_file") or {}).get("failed"):
+        found.append("%s: %s" % (name, outcome["env_file"]["msg"]))
+    found.extend("%s %s: %s" % (name, entry["client"], entry["msg"]) for entry in outcome["entries"] if entry.get("failed"))
+    return found
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=dict(
+            users=dict(type="list", elements="dict", required=True, options=dict(
+                user=dict(type="str", required=True),
+                env_file=dict(type="dict", options=dict(
+                    path=dict(type="str", required=True),
+                    state=dict(type="str", default="present", choices=["present", "absent"]),
+                    env=dict(type="dict", no_log=True),
+                    header=dict(type="list", elements="str"),
+                )),
+                env=dict(type="dict", no_log=True),
+                known_secrets=dict(type="list", elements="str", no_log=True),
+                entries=dict(type="list", elements="dict", default=[]),
+            )),
+        ),
+        supports_check_mode=True,
+    )
+    calls, secrets = [], []
+    for item in module.params["users"]:
+        spec = dict(env_file=item["env_file"], entries=_entries(module, item))
+        secrets.extend(str(value) for value in ((item["env_file"] or {}).get("env") or {}).values())
+        for params in spec["entries"]:
+            secrets.extend(secret_params(params))
+        try:
+            account = get_account(item["user"])
+        except AccountError as exc:
+            module.fail_json(msg=str(exc))
+        if account.uid != os.geteuid() and not acting_for(account):
+            module.fail_json(msg="cannot write the files of %s: the module runs as uid %d; become root or become %s"
+                             % (account.name, os.geteuid(), account.name))
+        calls.append((account, converge_user, (account, spec, module.check_mode, module._diff)))
+
+    users, diffs, failures = [], [], []
+    for (account, _function, _args), outcome in zip(calls, call_as_each(calls)):
+        failures.extend(_failures(account.name, outcome))
+        if isinstance(outcome, UserProcessError):
+            users.append(dict(user=account.name, changed=False, failed=True, msg=str(outcome), entries=[]))
+            continue
+        for entry in outcome["entries"]:
+            if "diff" in entry:
+                diffs.append(entry.pop("diff"))
+        users.append(dict(outcome, user=account.name))
+    failures = [redact_text(failure, secrets) for failure in failures]
+    for user in users:
+        for part in [user, user.get("env_file") or {}] + user["entries"]:
+            if "msg" in part:
+                part["msg"] = redact_text(part["msg"], secrets)
+    result = dict(changed=any(user["changed"] for user in users), users=users, failures=failures)
+    if module._diff:
+        result["diff"] = diffs
+    result = controller_safe(result)
+    if failures:
+        module.fail_json(msg="; ".join(result["failures"]), **result)
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,19 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) mcpfleet contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Tests on the file states mcp_host_info returns: whether a task has anything to do."""
+
+from __future__ import annotations
+
+
+def root_owned(state, kind, mode, sha1=None):
+    """True when the path exists as ``kind`` with ``mode``, owned by root:root, and (when given)
+    with content of this SHA-1."""
+    state = state or {}
+    return (bool(state.get('exists')) and state.get('type') == kind and state.get('mode') == mode
+            and state.get('uid') == 0 and state.get('gid') == 0 and (sha1 is None or state.get('sha1') == sha1))
+
+
+class TestModule:
+    def tests(self):
+        return {'root_owned': root_owned}
