@@ -70,7 +70,7 @@ def sentry_token_status(hostvars, hosts, checks, answers, settings):
     """host -> user -> {ok, detail} for every present user of these hosts. Details name users,
     sources and URLs, never a token.
 
-    checks and answers: sentry_token_checks' list and the results of the uri loop over it;
+    checks and answers: sentry_token_checks' list and the sentry_token_check lookup's answers to it;
     settings: pattern, check (bool), required_scopes, and where tokens come from (source,
     missing: how to name a missing token's place, with {user})."""
     status = {}
