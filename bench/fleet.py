@@ -26,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import zlib
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -53,14 +54,14 @@ class Failed(Exception):
 
 
 class Variant:
-    """How one variant runs the rollout: its label, environment and extra vars."""
+    """How one variant runs the rollout: its label, environment and inventory host vars."""
 
-    def __init__(self, name, label, env=None, extra=None, commit=None):
+    def __init__(self, name, label, env=None, host_vars="", commit=None):
         self.name = name
         self.label = label
         self.commit = commit
         self.env = env or {}
-        self.extra = extra or {}
+        self.host_vars = host_vars
 
 
 def sh(argv, what, **kwargs):
@@ -123,15 +124,17 @@ def variants(names, args):
         else:
             # Mitogen swaps in its own transport only for connections it knows by their short
             # name: the FQCN community.docker.docker of the demo inventory would run unaccelerated.
+            # A host var, not -e: extra vars would also send the delegate_to: localhost tasks to docker.
             chosen.append(Variant(name, "current + mitogen %s" % args.mitogen,
                                   dict(mitogen_env(args.mitogen), ANSIBLE_COLLECTIONS_PATH=current),
-                                  {"ansible_connection": "docker"}))
+                                  "      ansible_connection: docker\n"))
     return chosen
 
 
-def inventory(size):
-    """An inventory of `size` hosts (Debian 12 and 13 in turn) with the demo's group_vars."""
-    path = os.path.join(WORK, "inventory-%d" % size)
+def inventory(size, host_vars=""):
+    """An inventory of `size` hosts (Debian 12 and 13 in turn) with the demo's group_vars and
+    `host_vars`, YAML lines added to each host."""
+    path = os.path.join(WORK, "inventory-%d%s" % (size, "-%08x" % zlib.crc32(host_vars.encode()) if host_vars else ""))
     os.makedirs(path, exist_ok=True)
     link = os.path.join(path, "group_vars")
     if not os.path.islink(link):
@@ -139,7 +142,7 @@ def inventory(size):
     with open(os.path.join(path, "hosts.yml"), "w", encoding="utf-8") as handle:
         handle.write("sentry_mcp:\n  hosts:\n")
         for index in range(1, size + 1):
-            handle.write("    %s-%d:\n      demo_image: mcpfleet/debian:%d\n" % (FLEET, index, 12 + (index + 1) % 2))
+            handle.write("    %s-%d:\n      demo_image: mcpfleet/debian:%d\n%s" % (FLEET, index, 12 + (index + 1) % 2, host_vars))
     return path
 
 
@@ -166,14 +169,14 @@ def ping(hosts, forks):
 
 def measure(size, variant, method):
     """One fresh fleet: (first run s, rerun s, changed in the rerun, [ping s])."""
-    hosts = inventory(size)
+    hosts = inventory(size, variant.host_vars)
     checked(demo.fleet("absent", hosts, FLEET_VARS, echo=False), "removing the fleet")
     checked(demo.fleet("present", hosts, FLEET_VARS, echo=False), "starting %d hosts" % size)
     caches = tempfile.mkdtemp(prefix="controller-", dir=WORK)
     forks = max(5, size)
     try:
         extra = dict(FLEET_VARS, sentry_mcp_install_method=method,
-                     sentry_mcp_controller_cache_dir=os.path.join(caches, "packages"), **variant.extra)
+                     sentry_mcp_controller_cache_dir=os.path.join(caches, "packages"))
         options = ["--forks", str(forks)]
         # profile_tasks: each log ends with the slowest tasks, to see where the time goes.
         env = dict(variant.env, npm_config_cache=os.path.join(caches, "npm"), ANSIBLE_CALLBACKS_ENABLED="ansible.posix.profile_tasks")
