@@ -1,18 +1,22 @@
-"""Fleet benchmark: converge time of the shipped rollout on 1, 4 and 8 container hosts.
+"""Fleet benchmark: converge time of the shipped rollout, today's collection against a baseline.
 
-For each size and install method, a fresh fleet (demo/fleet.yml on a generated inventory that
-shares demo/inventory's group_vars: two users per host, two clients each, Node.js copied from
-the controller) gets
+For each size and variant, a fresh fleet (demo/fleet.yml on a generated inventory that shares
+demo/inventory's group_vars: two users per host, two clients each, Node.js copied from the
+controller) gets
   first run   ansible-playbook mcpfleet.mcp.rollout on new hosts, every cache cold: the hosts'
-              npm caches (new containers) and, for `controller`, the controller's npm cache
-              and package cache
+              npm caches (new containers), the controller's npm cache and package cache
   rerun       the same command again (nothing to change; the probes still run)
   ping        `ansible -m ping` of the same hosts, before the first run and between the runs:
               the floor of what any run over these connections costs
-Methods: `registry` (npm install on each host from the registry) and `controller` (the tree
-built once on the controller, copied to each host). Ratios are against the registry first run
-at the same size and to the ping of the same fleet, both measured in the same run; the
-marginal cost per host is the slope between consecutive sizes. Writes bench/results/fleet.md.
+Variants:
+  baseline    the collection as built from --baseline REF (default ecc77f9, the main before
+              the current rollout work), installed under build/bench/baseline/
+  current     the collection of this checkout (make collection: build/collections)
+  mitogen     current, run with mitogen's strategy (mitogen_linear), mitogen installed for the
+              bench only under build/bench/mitogen/ (never a dependency of the collection)
+Only the collection under test differs: the inventory, its vars and demo/fleet.yml are this
+checkout's. The order of the variants alternates between runs so that drift on a shared
+machine hits them alike. Writes bench/results/fleet.md.
 """
 
 import argparse
@@ -22,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import zlib
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -33,14 +38,103 @@ import demo  # noqa: E402
 
 FLEET = "mcpfleet-fleetbench"
 WORK = os.path.join(ROOT, "build", "bench", "fleet")
+BIN = os.path.join(ROOT, ".venv", "bin")
 # demo/fleet.yml's settings for this fleet: its own names, port and output next to the demo's.
 FLEET_VARS = {"demo_fleet": FLEET, "demo_sentry_port": 18502, "demo_root": ROOT, "demo_output": os.path.join(WORK, "out")}
-METHODS = {"registry": "registry (npm on each host)", "controller": "controller (built once, copied)"}
+VARIANTS = ("baseline", "current", "mitogen")
+MITOGEN = "0.3.54"
+# The sizes the targets speak of: the demo fleet has 3 hosts.
+DEMO_SIZE = 3
+RERUN_PER_PING_MAX = 8.0
+FIRST_SPEEDUP_MIN = 1.5
 
 
-def inventory(size):
-    """An inventory of `size` hosts (Debian 12 and 13 in turn) with the demo's group_vars."""
-    path = os.path.join(WORK, "inventory-%d" % size)
+class Failed(Exception):
+    """A step of one fleet failed: fatal for baseline and current, reported for mitogen."""
+
+
+class Variant:
+    """How one variant runs the rollout: its label, environment and inventory host vars."""
+
+    def __init__(self, name, label, env=None, host_vars="", commit=None):
+        self.name = name
+        self.label = label
+        self.commit = commit
+        self.env = env or {}
+        self.host_vars = host_vars
+
+
+def sh(argv, what, **kwargs):
+    run = subprocess.run(argv, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, check=False, **kwargs)
+    if run.returncode:
+        sys.stderr.write(run.stdout[-4000:])
+        raise SystemExit("%s failed (exit %d)" % (what, run.returncode))
+    return run.stdout
+
+
+def baseline_collections(ref):
+    """Build and install the collection of commit `ref` the way the Makefile builds ours; the
+    install is reused while it is of the same commit. Returns (collections path, short sha)."""
+    sha = sh(["git", "rev-parse", "--verify", ref + "^{commit}"], "git rev-parse %s" % ref).strip()
+    base = os.path.join(ROOT, "build", "bench", "baseline", sha[:12])
+    collections = os.path.join(base, "collections")
+    marker = os.path.join(collections, ".installed")
+    if not os.path.exists(marker):
+        shutil.rmtree(base, ignore_errors=True)
+        src = os.path.join(base, "src")
+        os.makedirs(src)
+        archive = subprocess.Popen(["git", "-C", ROOT, "archive", sha], stdout=subprocess.PIPE)
+        sh(["tar", "-x", "-C", src], "unpacking %s" % ref, stdin=archive.stdout)
+        archive.wait()
+        galaxy = os.path.join(BIN, "ansible-galaxy")
+        sh([galaxy, "collection", "build", "--force", "--output-path", base, src], "building the baseline collection")
+        tarball = [name for name in os.listdir(base) if name.endswith(".tar.gz")][0]
+        sh([galaxy, "collection", "install", "--force", "-p", collections, os.path.join(base, tarball)],
+           "installing the baseline collection")
+        open(marker, "w", encoding="utf-8").close()
+    return collections, sha[:7]
+
+
+def mitogen_env(version):
+    """Mitogen installed with pip --target under build/bench (not into .venv: the collection
+    and make test never see it), and the environment that turns its strategy on."""
+    target = os.path.join(ROOT, "build", "bench", "mitogen", version)
+    if not os.path.isdir(os.path.join(target, "ansible_mitogen")):
+        sh([os.path.join(BIN, "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+            "--target", target, "mitogen==%s" % version], "pip install mitogen==%s" % version)
+    return {"ANSIBLE_STRATEGY_PLUGINS": os.path.join(target, "ansible_mitogen", "plugins", "strategy"),
+            "ANSIBLE_STRATEGY": "mitogen_linear", "PYTHONPATH": target}
+
+
+def core_version():
+    return sh([os.path.join(BIN, "python"), "-c", "import ansible.release; print(ansible.release.__version__)"],
+              "ansible-core version").strip()
+
+
+def variants(names, args):
+    """The Variant objects asked for, building what they need."""
+    chosen = []
+    current = os.path.join(ROOT, "build", "collections")
+    for name in names:
+        if name == "baseline":
+            collections, sha = baseline_collections(args.baseline)
+            chosen.append(Variant(name, "baseline %s" % sha, {"ANSIBLE_COLLECTIONS_PATH": collections}, commit=sha))
+        elif name == "current":
+            chosen.append(Variant(name, "current", {"ANSIBLE_COLLECTIONS_PATH": current}))
+        else:
+            # Mitogen swaps in its own transport only for connections it knows by their short
+            # name: the FQCN community.docker.docker of the demo inventory would run unaccelerated.
+            # A host var, not -e: extra vars would also send the delegate_to: localhost tasks to docker.
+            chosen.append(Variant(name, "current + mitogen %s" % args.mitogen,
+                                  dict(mitogen_env(args.mitogen), ANSIBLE_COLLECTIONS_PATH=current),
+                                  "      ansible_connection: docker\n"))
+    return chosen
+
+
+def inventory(size, host_vars=""):
+    """An inventory of `size` hosts (Debian 12 and 13 in turn) with the demo's group_vars and
+    `host_vars`, YAML lines added to each host."""
+    path = os.path.join(WORK, "inventory-%d%s" % (size, "-%08x" % zlib.crc32(host_vars.encode()) if host_vars else ""))
     os.makedirs(path, exist_ok=True)
     link = os.path.join(path, "group_vars")
     if not os.path.islink(link):
@@ -48,20 +142,22 @@ def inventory(size):
     with open(os.path.join(path, "hosts.yml"), "w", encoding="utf-8") as handle:
         handle.write("sentry_mcp:\n  hosts:\n")
         for index in range(1, size + 1):
-            handle.write("    %s-%d:\n      demo_image: mcpfleet/debian:%d\n" % (FLEET, index, 12 + (index + 1) % 2))
+            handle.write("    %s-%d:\n      demo_image: mcpfleet/debian:%d\n%s" % (FLEET, index, 12 + (index + 1) % 2, host_vars))
     return path
 
 
 def checked(run, what):
     if run.returncode:
         sys.stderr.write(run.output[-4000:])
-        raise SystemExit("%s failed (exit %d)" % (what, run.returncode))
+        raise Failed("%s failed (exit %d)" % (what, run.returncode))
     return run
 
 
 def ping(hosts, forks):
-    """Seconds of `ansible -m ping` of every host of the inventory (failing hosts fail the bench)."""
-    argv = [os.path.join(ROOT, ".venv", "bin", "ansible"), "all", "-i", hosts, "-m", "ansible.builtin.ping", "--forks", str(forks)]
+    """Seconds of `ansible -m ping` of every host of the inventory (a failing host fails the bench)."""
+    argv = [os.path.join(BIN, "ansible"), "all", "-i", hosts, "-m", "ansible.builtin.ping", "--forks", str(forks),
+            # group_vars hold the demo's vault: inventory loading needs its password even for a ping.
+            "--vault-password-file", demo.VAULT_PASSWORD]
     started = time.monotonic()
     run = subprocess.run(argv, cwd=ROOT, env=demo.ansible_env(False), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, check=False)
     seconds = time.monotonic() - started
@@ -71,101 +167,197 @@ def ping(hosts, forks):
     return seconds
 
 
-def measure(size, method):
+def measure(size, variant, method):
     """One fresh fleet: (first run s, rerun s, changed in the rerun, [ping s])."""
-    hosts = inventory(size)
+    hosts = inventory(size, variant.host_vars)
     checked(demo.fleet("absent", hosts, FLEET_VARS, echo=False), "removing the fleet")
     checked(demo.fleet("present", hosts, FLEET_VARS, echo=False), "starting %d hosts" % size)
     caches = tempfile.mkdtemp(prefix="controller-", dir=WORK)
+    forks = max(5, size)
     try:
         extra = dict(FLEET_VARS, sentry_mcp_install_method=method,
                      sentry_mcp_controller_cache_dir=os.path.join(caches, "packages"))
-        options = ["--forks", str(max(5, size))]
+        options = ["--forks", str(forks)]
         # profile_tasks: each log ends with the slowest tasks, to see where the time goes.
-        env = {"npm_config_cache": os.path.join(caches, "npm"), "ANSIBLE_CALLBACKS_ENABLED": "ansible.posix.profile_tasks"}
-        log = os.path.join(WORK, "logs", "%s-%d-%%s.log" % (method, size))
-        pings = [ping(hosts, max(5, size))]
-        first = checked(demo.rollout(hosts, extra, options=options, echo=False, env=env, log=log % "first"), "first run")
-        pings.append(ping(hosts, max(5, size)))
-        rerun = checked(demo.rollout(hosts, extra, options=options, echo=False, env=env, log=log % "rerun"), "rerun")
+        env = dict(variant.env, npm_config_cache=os.path.join(caches, "npm"), ANSIBLE_CALLBACKS_ENABLED="ansible.posix.profile_tasks")
+        log = os.path.join(WORK, "logs", "%s-%d-%%s.log" % (variant.name, size))
+        pings = [ping(hosts, forks)]
+        first = checked(demo.rollout(hosts, extra, options=options, echo=False, env=env, log=log % "first"), "%s first run" % variant.name)
+        pings.append(ping(hosts, forks))
+        rerun = checked(demo.rollout(hosts, extra, options=options, echo=False, env=env, log=log % "rerun"), "%s rerun" % variant.name)
     finally:
         shutil.rmtree(caches, ignore_errors=True)
     return first.seconds, rerun.seconds, rerun.total("changed"), pings
 
 
-def cell(samples, baseline):
-    value = _report.median(samples)
-    return "%.1f s (%s)" % (value, _report.ratio(value, _report.median(baseline)))
+def speedup(value, baseline):
+    """'1.62x faster' (or slower) than the baseline's median; '-' without one."""
+    if value is None or not baseline:
+        return "-"
+    return "%.2fx faster" % (baseline / value) if value <= baseline else "%.2fx slower" % (value / baseline)
 
 
 def slopes(sizes, samples):
     """Seconds per extra host between consecutive sizes."""
     parts = []
     for low, high in zip(sizes, sizes[1:]):
-        cost = (_report.median(samples[high]) - _report.median(samples[low])) / (high - low)
-        parts.append("%.1f (%d→%d)" % (cost, low, high))
+        if samples[high] and samples[low]:
+            cost = (_report.median(samples[high]) - _report.median(samples[low])) / (high - low)
+            parts.append("%.1f (%d→%d)" % (cost, low, high))
     return ", ".join(parts) or "-"
+
+
+def per_ping(samples, pings):
+    value, floor = _report.median(samples), _report.median(pings)
+    return "-" if value is None or not floor else "%.1f x" % (value / floor)
+
+
+class Results:
+    """Every sample of one bench run, by (variant, phase) and size."""
+
+    def __init__(self, names, sizes):
+        self.sizes = sizes
+        self.times = {(name, phase): {size: [] for size in sizes} for name in names for phase in ("first", "rerun")}
+        self.pings = {size: [] for size in sizes}
+        self.rerun_changes = 0
+        self.failures = []
+        self.gave_up = set()
+        # The machine may be shared: the 1-minute load average after each fleet says how much.
+        self.loads = []
+
+    def add(self, size, variant, sample):
+        first, rerun, changed, pings = sample
+        self.rerun_changes += changed
+        self.pings[size].extend(pings)
+        self.times[variant.name, "first"][size].append(first)
+        self.times[variant.name, "rerun"][size].append(rerun)
+
+    def median(self, name, phase, size):
+        return _report.median(self.times[name, phase][size]) if (name, phase) in self.times else None
+
+
+def bench(chosen, sizes, runs, method):
+    results = Results([variant.name for variant in chosen], sizes)
+    try:
+        for run in range(runs):
+            for size in sizes:
+                # Alternate the order so that drift on a shared machine hits every variant alike.
+                for variant in chosen if run % 2 == 0 else chosen[::-1]:
+                    if variant.name in results.gave_up:
+                        continue
+                    try:
+                        sample = measure(size, variant, method)
+                    except Failed as error:
+                        if variant.name != "mitogen":
+                            raise SystemExit(str(error)) from error
+                        # Mitogen is an option we report on, not one the bench depends on.
+                        # A failure repeats on every fleet: one is reported, the rest not tried.
+                        results.failures.append("run %d, %d host(s): %s; not tried again" % (run + 1, size, error))
+                        results.gave_up.add(variant.name)
+                        print("  %s" % results.failures[-1], file=sys.stderr, flush=True)
+                        continue
+                    results.add(size, variant, sample)
+                    results.loads.append(os.getloadavg()[0])
+                    print("  run %d, %d hosts, %-8s first %6.1f s, rerun %6.1f s (changed=%d)"
+                          % ((run + 1, size, variant.name) + sample[:3]), file=sys.stderr, flush=True)
+    finally:
+        demo.fleet("absent", inventory(sizes[-1]), FLEET_VARS, echo=False)
+    return results
+
+
+def rows(chosen, results):
+    sizes = results.sizes
+    out = []
+    for phase, what in (("first", "first run"), ("rerun", "rerun")):
+        for variant in chosen:
+            samples = results.times[variant.name, phase]
+            # current against the baseline; mitogen against current, the choice a user makes.
+            against = {"current": "baseline", "mitogen": "current"}.get(variant.name)
+            cells = []
+            for size in sizes:
+                value = results.median(variant.name, phase, size)
+                reference = results.median(against, phase, size) if against else None
+                if value is None:
+                    cells.append("failed")
+                else:
+                    cells.append("%.1f s" % value + (" (%s)" % speedup(value, reference) if reference else ""))
+            out.append([variant.label, what] + cells + [slopes(sizes, samples)])
+    out.append(["-", "`ansible -m ping`"] + ["%.1f s" % _report.median(results.pings[size]) for size in sizes]
+               + [slopes(sizes, results.pings)])
+    for phase, what in (("rerun", "rerun / ping"), ("first", "first run / ping")):
+        for variant in chosen:
+            out.append([variant.label, what] + [per_ping(results.times[variant.name, phase][size], results.pings[size])
+                                                for size in sizes] + ["-"])
+    return out
+
+
+def verdicts(results):
+    """The two targets, at the demo fleet's size, when it was measured."""
+    if DEMO_SIZE not in results.sizes:
+        return []
+    lines = []
+    rerun, floor = results.median("current", "rerun", DEMO_SIZE), _report.median(results.pings[DEMO_SIZE])
+    if rerun is not None and floor:
+        lines.append("target: a rerun of the demo fleet (%d hosts) takes at most %.0f x a ping: %.1f x, %s"
+                     % (DEMO_SIZE, RERUN_PER_PING_MAX, rerun / floor, "met" if rerun / floor <= RERUN_PER_PING_MAX else "NOT met"))
+    first, base = results.median("current", "first", DEMO_SIZE), results.median("baseline", "first", DEMO_SIZE)
+    if first and base:
+        lines.append("target: a first run at least %.1fx faster than the baseline's (%d hosts): %.2fx, %s"
+                     % (FIRST_SPEEDUP_MIN, DEMO_SIZE, base / first, "met" if base / first >= FIRST_SPEEDUP_MIN else "NOT met"))
+    return lines
+
+
+def notes(chosen, results, args):
+    names = [variant.name for variant in chosen]
+    lines = [
+        "wall time of `ansible-playbook mcpfleet.mcp.rollout` (start-up included), %s per cell;"
+        " in brackets: speed-up of current against the baseline, and of mitogen against current, in the same run at"
+        " the same size, the variants measured alternately"
+        % ("median of %d fresh fleets" % args.runs if args.runs > 1 else "one fresh fleet"),
+        "each host: a container (Debian 12 and 13 in turn, community.docker.docker connection), 2 users x 2 clients,"
+        " Node.js copied from the controller, install method `%s`, token check, 4 probes with whoami against the"
+        " Sentry API double; forks = max(5, hosts); ansible-core %s" % (args.method, core_version()),
+        "first run: new containers and cold npm caches (hosts and controller); ping: before each first run and"
+        " between first run and rerun, on the same fleet",
+    ]
+    if "baseline" in names:
+        lines.append("baseline: the collection of commit %s (`--baseline %s`), built and installed for the bench;"
+                     " same inventory, vars and demo/fleet.yml" % (chosen[names.index("baseline")].commit, args.baseline))
+    if "mitogen" in names:
+        lines.append("mitogen: %s from PyPI, strategy mitogen_linear, on ansible-core %s, connection `docker` (mitogen's"
+                     " own transport; it does not take over the FQCN community.docker.docker); installed for the bench only"
+                     % (args.mitogen, core_version()))
+        lines.extend("mitogen failed: %s" % failure for failure in results.failures)
+    lines.extend(verdicts(results))
+    lines.append("changed tasks in all reruns together: %d (must be 0)" % results.rerun_changes)
+    if results.loads:
+        lines.append("1-minute load average after each fleet: median %.1f, max %.1f (%d cores)"
+                     % (_report.median(results.loads), max(results.loads), os.cpu_count() or 0))
+    return lines
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="1,4,8", help="host counts, comma-separated (default 1,4,8)")
-    parser.add_argument("--runs", type=int, default=3, help="fresh fleets per size and method (median; default 3)")
-    parser.add_argument("--methods", default="registry,controller", help="install methods to compare")
+    parser.add_argument("--sizes", default="1,%d,8" % DEMO_SIZE, help="host counts, comma-separated (default 1,3,8; 3 is the demo fleet)")
+    parser.add_argument("--runs", type=int, default=3, help="fresh fleets per size and variant (median; default 3)")
+    parser.add_argument("--variants", default=",".join(VARIANTS), help="of baseline,current,mitogen (default all three)")
+    parser.add_argument("--baseline", default="ecc77f9", help="the commit whose collection is the baseline (default ecc77f9)")
+    parser.add_argument("--mitogen", default=MITOGEN, help="mitogen version from PyPI (default %s)" % MITOGEN)
+    parser.add_argument("--method", default="controller", choices=("controller", "registry"),
+                        help="sentry_mcp_install_method (default controller, as in the demo)")
     args = parser.parse_args()
     sizes = sorted(int(size) for size in args.sizes.split(","))
-    methods = args.methods.split(",")
-    if "registry" not in methods or not set(methods) <= set(METHODS):
-        parser.error("--methods: registry (the baseline) and optionally controller")
+    names = [name for name in VARIANTS if name in args.variants.split(",")]
+    if "current" not in names or not set(args.variants.split(",")) <= set(VARIANTS):
+        parser.error("--variants: current and optionally baseline, mitogen")
 
     os.makedirs(WORK, exist_ok=True)
-    times = {(method, phase): {size: [] for size in sizes} for method in methods for phase in ("first", "rerun")}
-    pings = {size: [] for size in sizes}
-    rerun_changes = 0
-    # The machine may be shared: the 1-minute load average after each fleet says how much.
-    loads = []
-    try:
-        for run in range(args.runs):
-            for size in sizes:
-                # Alternate the order so that drift on a shared machine hits both methods alike.
-                for method in methods if run % 2 == 0 else methods[::-1]:
-                    first, rerun, changed, fleet_pings = measure(size, method)
-                    rerun_changes += changed
-                    pings[size].extend(fleet_pings)
-                    loads.append(os.getloadavg()[0])
-                    times[method, "first"][size].append(first)
-                    times[method, "rerun"][size].append(rerun)
-                    print("  run %d, %d hosts, %-10s first %6.1f s, rerun %6.1f s (changed=%d)"
-                          % (run + 1, size, method, first, rerun, changed), file=sys.stderr, flush=True)
-    finally:
-        demo.fleet("absent", inventory(sizes[-1]), FLEET_VARS, echo=False)
-
-    baseline = times["registry", "first"]
-    rows = []
-    for phase in ("first", "rerun"):
-        for method in methods:
-            samples = times[method, phase]
-            rows.append([METHODS[method], "first run" if phase == "first" else "rerun"]
-                        + [cell(samples[size], baseline[size]) for size in sizes] + [slopes(sizes, samples)])
-    rows.append(["-", "`ansible -m ping`"] + ["%.1f s" % _report.median(pings[size]) for size in sizes] + [slopes(sizes, pings)])
-    for phase in ("first", "rerun"):
-        rows.append(["registry", "%s / ping" % ("first run" if phase == "first" else "rerun")]
-                    + ["%.1f x" % (_report.median(times["registry", phase][size]) / _report.median(pings[size])) for size in sizes] + ["-"])
-    header = ["install method", "run"] + ["%d host%s" % (size, "" if size == 1 else "s") for size in sizes] + ["s per extra host"]
-    notes = [
-        "wall time of `ansible-playbook mcpfleet.mcp.rollout` (start-up included), %s per cell;"
-        " in brackets: ratio to the registry first run at the same size, measured in the same run"
-        % ("median of %d fresh fleets" % args.runs if args.runs > 1 else "one fresh fleet"),
-        "each host: a container (Debian 12 and 13 in turn, community.docker.docker connection), 2 users x 2 clients,"
-        " Node.js copied from the controller, token check, 4 probes with whoami against the Sentry API double;"
-        " forks = max(5, hosts)",
-        "first run: new containers and cold npm caches (hosts, and the controller's for `controller`)",
-        "changed tasks in all reruns together: %d (must be 0)" % rerun_changes,
-        "1-minute load average after each fleet: median %.1f, max %.1f (%d cores)" % (
-            _report.median(loads) or 0.0, max(loads), os.cpu_count() or 0),
-    ]
-    _report.publish("fleet", "Fleet: rollout converge time by fleet size and install method", _report.table(header, rows), notes)
-    return 1 if rerun_changes else 0
+    chosen = variants(names, args)
+    results = bench(chosen, sizes, args.runs, args.method)
+    header = ["collection", "run"] + ["%d host%s" % (size, "" if size == 1 else "s") for size in sizes] + ["s per extra host"]
+    _report.publish("fleet", "Fleet: rollout converge time, today's collection against the baseline",
+                    _report.table(header, rows(chosen, results)), notes(chosen, results, args))
+    return 1 if results.rerun_changes else 0
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # make bench: every benchmark in turn, each printing its table and writing bench/results/<name>.md.
 # Options of one benchmark through the environment, e.g.
-#   BENCH_FLEET_ARGS="--sizes 1,4 --runs 1" make bench
+#   BENCH_FLEET_ARGS="--sizes 3 --runs 2" make bench   (the fleet targets only: the demo fleet size)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 py=.venv/bin/python
@@ -18,7 +18,7 @@ echo "== module_edit: mcp_server against slurp | combine | copy"
 # shellcheck disable=SC2086
 $py bench/module_edit.py ${BENCH_MODULE_EDIT_ARGS:-}
 
-echo "== fleet: rollout converge time by fleet size and install method"
+echo "== fleet: rollout converge time, today's collection against the baseline commit, and with mitogen"
 # shellcheck disable=SC2086
 $py bench/fleet.py ${BENCH_FLEET_ARGS:-}
 
