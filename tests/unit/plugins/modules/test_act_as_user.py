@@ -90,18 +90,22 @@ def root_dir(open_tmp):
     return path
 
 
-@pytest.fixture
-def alice(accounts):
-    """alice with an empty home again for every test."""
-    account = accounts["alice"]
+def emptied(account):
+    """``account`` with an empty home again."""
+    import shutil
     for name in os.listdir(account.home):
         path = os.path.join(account.home, name)
         if os.path.isdir(path) and not os.path.islink(path):
-            import shutil
             shutil.rmtree(path)
         else:
             os.unlink(path)
     return account
+
+
+@pytest.fixture
+def alice(accounts):
+    """alice with an empty home again for every test."""
+    return emptied(accounts["alice"])
 
 
 # -- privilege: root's own files ---------------------------------------------------------------

@@ -7,14 +7,13 @@ links, and no secret in any output."""
 
 import json
 import os
-import shutil
 import stat
 
 import pytest
 from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.mcpfleet.mcp.plugins.modules import mcp_user_config
-from test_act_as_user import alice, chown_tree, root_dir, state_of  # noqa: F401 pylint: disable=unused-import
+from test_act_as_user import alice, chown_tree, emptied, root_dir, state_of  # noqa: F401 pylint: disable=unused-import
 
 COMMAND = "/opt/sentry-mcp/bin/sentry-mcp-stdio"
 ENV_FILE = ".config/sentry-mcp/env"
@@ -23,14 +22,7 @@ TOKENS = {"alice": "sntryu_" + "a1" * 32, "bob": "sntryu_" + "b2" * 32}
 
 @pytest.fixture
 def bob(accounts):
-    account = accounts["bob"]
-    for name in os.listdir(account.home):
-        path = os.path.join(account.home, name)
-        if os.path.isdir(path) and not os.path.islink(path):
-            shutil.rmtree(path)
-        else:
-            os.unlink(path)
-    return account
+    return emptied(accounts["bob"])
 
 
 def run(capsys, users, check=False, diff=False):
