@@ -25,6 +25,8 @@ from ansible_collections.mcpfleet.mcp.plugins.modules import mcp_probe, mcp_serv
 TOKEN_ALICE = "sntryu_" + "a" * 60 + "test"
 TOKEN_BOB = "sntryu_" + "b" * 60 + "test"
 MARKER = "ROOT-ONLY-" + "9" * 20
+# In root's world-readable file: alice may read it herself, so seeing it is no gain for her.
+PUBLIC = "ROOT-PUBLIC-" + "8" * 20
 COMMAND = "/opt/sentry-mcp/bin/sentry-mcp-stdio"
 SERVER = os.path.join(os.path.dirname(os.path.dirname(__file__)), "servers", "fake_mcp.py")
 
@@ -85,7 +87,7 @@ def root_dir(open_tmp):
         handle.write('{"mcpServers": {"x": {"command": "%s"}}}' % MARKER)
     os.chmod(os.path.join(path, "secret.json"), 0o600)
     with open(os.path.join(path, "amazonq", "mcp.json"), "w") as handle:
-        handle.write('{"mcpServers": {"x": {"command": "%s"}}}' % MARKER)
+        handle.write('{"mcpServers": {"x": {"command": "%s"}}}' % PUBLIC)
     os.chmod(os.path.join(path, "amazonq", "mcp.json"), 0o644)
     return path
 
@@ -133,7 +135,7 @@ def test_a_link_to_a_root_file_is_refused_by_the_kernel(alice, root_dir, capsys,
     out, result = run(mcp_server, capsys, dict(client="amazonq", user=alice.name, name="sentry", command=COMMAND,
                                                backup=backup), diff=True)
     assert result["failed"] and "Permission denied" in result["msg"]
-    assert state_of(root_dir) == before and MARKER not in out
+    assert state_of(root_dir) == before and PUBLIC not in out
 
 
 def test_a_backup_is_the_users_and_private_from_its_first_byte(alice, capsys):
@@ -180,6 +182,8 @@ def test_racing_a_parent_directory_against_a_link_to_root_gains_nothing(alice, r
                                diff=True)
         finally:
             stop(racer)
+        # The race may let alice's process read root's world-readable file (PUBLIC), which she can
+        # read anyway; never the root-only one, and root's files stay as they were.
         assert MARKER not in out
         assert state_of(root_dir) == before
         if os.path.islink(aws):  # undo the last exchange so the next round starts alike
