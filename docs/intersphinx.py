@@ -10,6 +10,8 @@ import zlib
 
 # label -> (page, title) on https://docs.ansible.com/projects/ansible/devel/
 LABELS = {
+    "action_plugins": ("plugins/action.html", "Action plugins"),
+    "ansible_collections.ansible.builtin.uri_module": ("collections/ansible/builtin/uri_module.html", "ansible.builtin.uri module"),
     "ansible_configuration_settings": ("reference_appendices/config.html", "Ansible Configuration Settings"),
     "common_return_values": ("reference_appendices/common_return_values.html", "Return Values"),
 }
