@@ -5,7 +5,9 @@ demo/inventory's group_vars: two users per host, two clients each, Node.js copie
 controller) gets
   first run   ansible-playbook mcpfleet.mcp.rollout on new hosts, every cache cold: the hosts'
               npm caches (new containers), the controller's npm cache and package cache
-  rerun       the same command again (nothing to change; the probes still run)
+  rerun       the same command again (nothing to change; every entry is read again, and each
+              launch that passed its probe in the first run is not started again)
+  reprobe     current only: a rerun with sentry_mcp_probe_reuse_max_age=0, every server started
   ping        `ansible -m ping` of the same hosts, before the first run and between the runs:
               the floor of what any run over these connections costs
 Variants:
@@ -168,7 +170,7 @@ def ping(hosts, forks):
 
 
 def measure(size, variant, method):
-    """One fresh fleet: (first run s, rerun s, changed in the rerun, [ping s])."""
+    """One fresh fleet: (first run s, rerun s, changed in the reruns, [ping s], reprobe s or None)."""
     hosts = inventory(size, variant.host_vars)
     checked(demo.fleet("absent", hosts, FLEET_VARS, echo=False), "removing the fleet")
     checked(demo.fleet("present", hosts, FLEET_VARS, echo=False), "starting %d hosts" % size)
@@ -185,9 +187,14 @@ def measure(size, variant, method):
         first = checked(demo.rollout(hosts, extra, options=options, echo=False, env=env, log=log % "first"), "%s first run" % variant.name)
         pings.append(ping(hosts, forks))
         rerun = checked(demo.rollout(hosts, extra, options=options, echo=False, env=env, log=log % "rerun"), "%s rerun" % variant.name)
+        reprobe = None
+        if variant.name == "current":
+            reprobe = checked(demo.rollout(hosts, dict(extra, sentry_mcp_probe_reuse_max_age=0), options=options, echo=False, env=env,
+                                           log=log % "reprobe"), "current rerun with every probe")
     finally:
         shutil.rmtree(caches, ignore_errors=True)
-    return first.seconds, rerun.seconds, rerun.total("changed"), pings
+    changed = rerun.total("changed") + (reprobe.total("changed") if reprobe else 0)
+    return first.seconds, rerun.seconds, changed, pings, reprobe.seconds if reprobe else None
 
 
 def speedup(value, baseline):
@@ -217,7 +224,7 @@ class Results:
 
     def __init__(self, names, sizes):
         self.sizes = sizes
-        self.times = {(name, phase): {size: [] for size in sizes} for name in names for phase in ("first", "rerun")}
+        self.times = {(name, phase): {size: [] for size in sizes} for name in names for phase in ("first", "rerun", "reprobe")}
         self.pings = {size: [] for size in sizes}
         self.rerun_changes = 0
         self.failures = []
@@ -226,11 +233,13 @@ class Results:
         self.loads = []
 
     def add(self, size, variant, sample):
-        first, rerun, changed, pings = sample
+        first, rerun, changed, pings, reprobe = sample
         self.rerun_changes += changed
         self.pings[size].extend(pings)
         self.times[variant.name, "first"][size].append(first)
         self.times[variant.name, "rerun"][size].append(rerun)
+        if reprobe is not None:
+            self.times[variant.name, "reprobe"][size].append(reprobe)
 
     def median(self, name, phase, size):
         return _report.median(self.times[name, phase][size]) if (name, phase) in self.times else None
@@ -265,12 +274,17 @@ def bench(chosen, sizes, runs, method):
     return results
 
 
+PHASES = (("first", "first run"), ("rerun", "rerun"), ("reprobe", "rerun, every probe started"))
+
+
 def rows(chosen, results):
     sizes = results.sizes
     out = []
-    for phase, what in (("first", "first run"), ("rerun", "rerun")):
+    for phase, what in PHASES:
         for variant in chosen:
             samples = results.times[variant.name, phase]
+            if not any(samples.values()) and variant.name not in results.gave_up:
+                continue
             # current against the baseline; mitogen against current, the choice a user makes.
             against = {"current": "baseline", "mitogen": "current"}.get(variant.name)
             cells = []
@@ -284,9 +298,11 @@ def rows(chosen, results):
             out.append([variant.label, what] + cells + [slopes(sizes, samples)])
     out.append(["-", "`ansible -m ping`"] + ["%.1f s" % _report.median(results.pings[size]) for size in sizes]
                + [slopes(sizes, results.pings)])
-    for phase, what in (("rerun", "rerun / ping"), ("first", "first run / ping")):
+    for phase, what in PHASES[1:] + PHASES[:1]:
         for variant in chosen:
-            out.append([variant.label, what] + [per_ping(results.times[variant.name, phase][size], results.pings[size])
+            if not any(results.times[variant.name, phase].values()):
+                continue
+            out.append([variant.label, what + " / ping"] + [per_ping(results.times[variant.name, phase][size], results.pings[size])
                                                 for size in sizes] + ["-"])
     return out
 
@@ -315,8 +331,11 @@ def notes(chosen, results, args):
         " the same size, the variants measured alternately"
         % ("median of %d fresh fleets" % args.runs if args.runs > 1 else "one fresh fleet"),
         "each host: a container (Debian 12 and 13 in turn, community.docker.docker connection), 2 users x 2 clients,"
-        " Node.js copied from the controller, install method `%s`, token check, 4 probes with whoami against the"
-        " Sentry API double; forks = max(5, hosts); ansible-core %s" % (args.method, core_version()),
+        " Node.js copied from the controller, install method `%s`, token check, probes with whoami against the"
+        " Sentry API double (a user's two clients start the same launch: 2 per host; the baseline starts all 4);"
+        " forks = max(5, hosts); ansible-core %s" % (args.method, core_version()),
+        "rerun: nothing to change, every entry read again; current starts no server whose launch passed in the"
+        " first run (probe reuse); `rerun, every probe started`: the same with sentry_mcp_probe_reuse_max_age=0",
         "first run: new containers and cold npm caches (hosts and controller); ping: before each first run and"
         " between first run and rerun, on the same fleet",
     ]

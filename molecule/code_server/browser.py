@@ -2,7 +2,7 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Start an MCP server in a code-server workbench as a user does, and read what it discovered.
 
-    python browser.py --url http://127.0.0.1:18502/ --server sentry --artifacts DIR
+    python browser.py --url http://127.0.0.1:18512/ --server sentry --artifacts DIR
 
 Drives Debian's chromium (never a browser Playwright downloads) with every request except the
 workbench's own sent to a closed proxy port: "MCP: List Servers" -> SERVER -> "Start Server",

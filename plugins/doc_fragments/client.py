@@ -121,6 +121,29 @@ options:
     type: dict
 """
 
+    # The match option of the modules that read users' servers (plugins/module_utils/_supersede.py MATCHERS_SPEC).
+    MATCH = r"""
+options:
+  match:
+    description:
+      - Matchers of what an entry launches, as O(mcpfleet.mcp.mcp_server#module:supersedes) takes them.
+      - Every server found then says in C(matched) whether one of them selects it, to find the
+        clients in which users configured a given server by hand.
+    type: list
+    elements: dict
+    version_added: 1.1.0
+    suboptions:
+      package:
+        description: An npm package name, without version.
+        type: str
+      command:
+        description: The command; a name without C(/) matches the basename.
+        type: str
+      args_regex:
+        description: A regular expression searched in the arguments joined by spaces.
+        type: str
+"""
+
     # Attributes both modules share; combine with ansible.builtin.action_common_attributes.
     ATTRIBUTES = r"""
 options: {}

@@ -7,6 +7,8 @@ filters; they hold no program of their own. No result holds a token except rollo
 
 from __future__ import annotations
 
+import datetime
+
 from ansible.errors import AnsibleFilterError
 from ansible.module_utils.common.dict_transformations import dict_merge
 
@@ -239,6 +241,8 @@ def rollout_rows(plan, probes, token_status, failure, host):
                 status, reason = 'failed', failure
             elif item['state'] == 'absent':
                 status, reason = 'removed', ''
+            elif probe.get('reused'):
+                status, reason = 'ok', 'unchanged since its probe at %s' % _utc(probe['probed_at'])
             elif probe:
                 status, reason = 'ok', ''
             else:
@@ -257,6 +261,10 @@ def rollout_rows(plan, probes, token_status, failure, host):
                 'reason': reason,
             })
     return rows
+
+
+def _utc(seconds):
+    return datetime.datetime.fromtimestamp(seconds, datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ')
 
 
 def _shown(flags, name):

@@ -20,7 +20,7 @@ import pwd
 import re
 import stat
 
-from ansible_collections.mcpfleet.mcp.plugins.module_utils._as_user import describe_error
+from ansible_collections.mcpfleet.mcp.plugins.module_utils._as_user import UserProcessError, call_as_each, describe_error
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._clients import (
     PROFILES, ClientError, find_entry, get_profile, read_entry, resolve_config_path,
 )
@@ -196,3 +196,21 @@ def audit_account(account, clients, need_home=False, max_size=DEFAULT_MAX_SIZE, 
         profile = get_profile(client)
         files.append(read_report(account.name, client, profile, resolve_config_path(profile, account), max_size, matchers))
     return dict(user=account.name, files=files)
+
+
+def audit_accounts(accounts, clients, need_home=False, matchers=None, warn=None):
+    """audit_account for each of ``accounts``, each in a process that is the account, all at once.
+
+    Returns {user, files, error} per account audited; an account whose process failed has its
+    error and no files (``warn`` is told), one without a home under ``need_home`` is left out."""
+    outcomes = call_as_each([(account, audit_account, (account, clients, need_home, DEFAULT_MAX_SIZE, matchers))
+                             for account in accounts])
+    users = []
+    for account, outcome in zip(accounts, outcomes):
+        if isinstance(outcome, UserProcessError):
+            if warn:
+                warn("the files of %s could not be audited: %s" % (account.name, outcome))
+            users.append(dict(user=account.name, error=str(outcome), files=[]))
+        elif outcome is not None:
+            users.append(dict(outcome, error=None))
+    return users

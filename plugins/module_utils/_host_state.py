@@ -83,7 +83,7 @@ def package_version(package_json):
 
 
 def node_state(bin_dir, run):
-    """{version, npm, npm_version} of the Node.js in ``bin_dir`` ('' for what is not there);
+    """{bin_dir, version, npm, npm_version} of the Node.js in ``bin_dir`` ('' for what is not there);
     ``run`` runs a command as AnsibleModule.run_command does.
 
     npm's version is read from its package.json beside the real npm script: starting npm costs
@@ -100,7 +100,7 @@ def node_state(bin_dir, run):
     if os.path.exists(npm):
         # .../lib/node_modules/npm/bin/npm-cli.js (tarball) or /usr/share/nodejs/npm/bin/npm-cli.js (distro)
         npm_version = package_version(os.path.join(os.path.dirname(os.path.dirname(os.path.realpath(npm))), "package.json"))
-    return dict(version=version, npm=os.path.exists(npm), npm_version=npm_version)
+    return dict(bin_dir=bin_dir, version=version, npm=os.path.exists(npm), npm_version=npm_version)
 
 
 def host_state(users, node_bin_dir, files, packages, run):

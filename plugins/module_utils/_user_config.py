@@ -26,6 +26,7 @@ from ansible_collections.mcpfleet.mcp.plugins.module_utils._config_file import (
     read_snapshot,
 )
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._jsonc import JsoncError
+from ansible_collections.mcpfleet.mcp.plugins.module_utils._probe import TARGET_OPTIONS, probe_targets_as_user
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._server_entry import edit_config
 
 ENV_FILE_MODE = 0o600
@@ -137,4 +138,19 @@ def converge_user(account, spec, check_mode, diff):
         entry["name"] = params["name"]
         result["entries"].append(entry)
         result["changed"] = result["changed"] or bool(entry.get("changed"))
+    return result
+
+
+def converge_and_probe(account, spec, check_mode, diff, probe=None, fresh=()):
+    """converge_user, then, with ``probe`` (mcp_probe's parameters), probe the user's present
+    entries that converged, as their clients read them, in the same process of the user: each
+    distinct launch once, all at once. The result has ``probes`` (mcp_probe's targets results)."""
+    result = converge_user(account, spec, check_mode, diff)
+    if probe:
+        entries = [params for params, entry in zip(spec["entries"], result["entries"])
+                   if params["state"] == "present" and not entry.get("failed")]
+        targets = [dict(dict((key, params[key]) for key in TARGET_OPTIONS if params.get(key) is not None), name=params["name"])
+                   for params in entries]
+        outcomes = probe_targets_as_user(account, probe, targets, fresh) if targets else []
+        result["probes"] = [dict(outcome, user=account.name, client=target["client"]) for target, outcome in zip(targets, outcomes)]
     return result

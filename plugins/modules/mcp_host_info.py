@@ -20,13 +20,16 @@ description:
     anything to do, so that a rerun with nothing to change costs a few round trips to the host
     instead of one per fact.
   - Give it the roles' own paths (a root-owned prefix, C(/usr/local/bin)). It never reads a
-    path in a user's home; that is done only by a process that is the user (see
-    M(mcpfleet.mcp.mcp_server)).
+    path in a user's home itself; with O(match), each existing user's MCP client files are read
+    by a process that is the user, as M(mcpfleet.mcp.mcp_server_info) reads them, and the
+    servers found are returned in RV(servers). The rollout roles find this way the clients in
+    which users configured the server by hand.
   - The module changes nothing.
 author:
   - mcpfleet maintainers (@mcpfleet)
 extends_documentation_fragment:
   - mcpfleet.mcp.client.ATTRIBUTES
+  - mcpfleet.mcp.client.MATCH
   - ansible.builtin.action_common_attributes
 attributes:
   check_mode:
@@ -99,11 +102,11 @@ accounts:
   sample: {alice: {uid: 1001, gid: 1001, home: /home/alice}}
 node:
   description:
-    - C(version) (without the C(v)), C(npm) (whether C(npm) is beside C(node)) and
-      C(npm_version). A version is the empty string when it cannot be read.
+    - C(bin_dir) (O(node_bin_dir)), C(version) (without the C(v)), C(npm) (whether C(npm) is
+      beside C(node)) and C(npm_version). A version is the empty string when it cannot be read.
   returned: when O(node_bin_dir) is set
   type: dict
-  sample: {version: 22.12.0, npm: true, npm_version: 10.9.0}
+  sample: {bin_dir: /opt/nodejs/current/bin, version: 22.12.0, npm: true, npm_version: 10.9.0}
 files:
   description:
     - Path -> C(exists), and for an existing path C(type) (V(file), V(directory), V(link),
@@ -117,11 +120,40 @@ packages:
   returned: always
   type: dict
   sample: {/opt/sentry-mcp/0.33.0/node_modules/@sentry/mcp-server/package.json: 0.33.0}
+servers:
+  description:
+    - With O(match), one item per existing account of O(users), as
+      RV(mcpfleet.mcp.mcp_server_info#module:users) returns it (C(user), C(error), C(files) with
+      their C(servers)). No secret is in it.
+  returned: when O(match) is given
+  type: list
+  elements: dict
+  sample: [{user: alice, error: null, files: [{client: amazonq, path: /home/alice/.aws/amazonq/mcp.json, exists: true,
+            servers: [{name: sentry, command: npx, matched: true}]}]}]
 """
+
+import os
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.mcpfleet.mcp.plugins.module_utils._as_user import acting_for
+from ansible_collections.mcpfleet.mcp.plugins.module_utils._audit import audit_accounts, audited_clients
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._host_state import host_state
+from ansible_collections.mcpfleet.mcp.plugins.module_utils._redact import controller_safe
+from ansible_collections.mcpfleet.mcp.plugins.module_utils._supersede import MATCHERS_SPEC
+from ansible_collections.mcpfleet.mcp.plugins.module_utils._users import AccountError, get_account
+
+
+def servers(module, names):
+    """The MCP servers in the client files of the accounts ``names``, each read as its user."""
+    try:
+        accounts = [get_account(name) for name in names]
+    except AccountError as exc:
+        module.fail_json(msg=str(exc))
+    cannot = [account.name for account in accounts if account.uid != os.geteuid() and not acting_for(account)]
+    if cannot:
+        module.fail_json(msg="cannot read the files of %s: the module runs as uid %d; become root" % (", ".join(cannot), os.geteuid()))
+    return controller_safe(audit_accounts(accounts, audited_clients(), matchers=module.params["match"], warn=module.warn))
 
 
 def main():
@@ -131,6 +163,7 @@ def main():
             node_bin_dir=dict(type="path"),
             files=dict(type="list", elements="path", default=[]),
             packages=dict(type="list", elements="path", default=[]),
+            match=MATCHERS_SPEC,
         ),
         supports_check_mode=True,
     )
@@ -138,7 +171,10 @@ def main():
 
     def run(argv):
         return module.run_command(argv, handle_exceptions=False)
-    module.exit_json(changed=False, **host_state(params["users"], params["node_bin_dir"], params["files"], params["packages"], run))
+    state = host_state(params["users"], params["node_bin_dir"], params["files"], params["packages"], run)
+    if params["match"]:
+        state["servers"] = servers(module, list(state["accounts"]))
+    module.exit_json(changed=False, **state)
 
 
 if __name__ == "__main__":

@@ -39,6 +39,7 @@ author:
   - mcpfleet maintainers (@mcpfleet)
 extends_documentation_fragment:
   - mcpfleet.mcp.client.ATTRIBUTES
+  - mcpfleet.mcp.client.MATCH
   - ansible.builtin.action_common_attributes
 attributes:
   check_mode:
@@ -104,24 +105,6 @@ options:
       - vscodium
       - windsurf
       - zed
-  match:
-    description:
-      - Matchers of what an entry launches, as O(mcpfleet.mcp.mcp_server#module:supersedes) takes them.
-      - Every server of the result then has RV(users[].files[].servers[].matched), whether one of
-        them selects it, to find the clients in which users configured a given server by hand.
-    type: list
-    elements: dict
-    version_added: 1.1.0
-    suboptions:
-      package:
-        description: An npm package name, without version.
-        type: str
-      command:
-        description: The command; a name without C(/) matches the basename.
-        type: str
-      args_regex:
-        description: A regular expression searched in the arguments joined by spaces.
-        type: str
 notes:
   - Only the default user-scope file of each client is read; workspace files (C(.vscode/mcp.json)
     in a project) and files moved by C(XDG_CONFIG_HOME) or C(--user-data-dir) are not.
@@ -310,9 +293,8 @@ findings:
 import os
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.mcpfleet.mcp.plugins.module_utils._as_user import UserProcessError, acting_for, call_as_each
-from ansible_collections.mcpfleet.mcp.plugins.module_utils._audit import audit_account, audited_clients
-from ansible_collections.mcpfleet.mcp.plugins.module_utils._config_file import DEFAULT_MAX_SIZE
+from ansible_collections.mcpfleet.mcp.plugins.module_utils._as_user import acting_for
+from ansible_collections.mcpfleet.mcp.plugins.module_utils._audit import audit_accounts, audited_clients
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._redact import controller_safe
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._supersede import MATCHERS_SPEC
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._users import AccountError, all_accounts, get_account
@@ -352,15 +334,7 @@ def main():
     except AccountError as exc:
         module.fail_json(msg=str(exc))
     # Root never touches a user's files itself: each user's are read by a process that is the user.
-    outcomes = call_as_each([(account, audit_account, (account, clients, need_home, DEFAULT_MAX_SIZE, module.params["match"]))
-                             for account in accounts])
-    users = []
-    for account, outcome in zip(accounts, outcomes):
-        if isinstance(outcome, UserProcessError):
-            module.warn("the files of %s could not be audited: %s" % (account.name, outcome))
-            users.append(dict(user=account.name, error=str(outcome), files=[]))
-        elif outcome is not None:
-            users.append(dict(outcome, error=None))
+    users = audit_accounts(accounts, clients, need_home, module.params["match"], module.warn)
     findings = [finding for user in users for item in user["files"] for finding in item["findings"]]
     module.exit_json(**controller_safe(dict(changed=False, users=users, findings=findings)))
 

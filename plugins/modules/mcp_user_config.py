@@ -24,6 +24,10 @@ description:
   - A failure of one user or one entry does not stop the others. The module fails at the end
     with a message that names every user and client that failed; the results of the others are
     returned as well.
+  - With O(probe), each user's process then starts the server of every present entry that it
+    wrote (or found as it should be) through that entry, as the client reads it, and speaks MCP
+    to it, as M(mcpfleet.mcp.mcp_probe) does with O(mcpfleet.mcp.mcp_probe#module:targets).
+    Converging and proving a host's setup is then one round trip.
 author:
   - mcpfleet maintainers (@mcpfleet)
 extends_documentation_fragment:
@@ -117,6 +121,61 @@ options:
         type: list
         elements: dict
         default: []
+  probe:
+    description:
+      - Probe every present entry after writing it, in the user's process (see the description).
+        The suboptions are those of M(mcpfleet.mcp.mcp_probe) with the same defaults; the
+        user's entries that start the same command start it once, and all users' at once.
+      - Omitted, nothing is started.
+    type: dict
+    version_added: 1.1.0
+    suboptions:
+      timeout:
+        description: As O(mcpfleet.mcp.mcp_probe#module:timeout).
+        type: float
+        default: 30
+      path_env:
+        description: As O(mcpfleet.mcp.mcp_probe#module:path_env).
+        type: str
+        default: /usr/local/bin:/usr/bin:/bin
+      call:
+        description: As O(mcpfleet.mcp.mcp_probe#module:call).
+        type: dict
+        suboptions:
+          tool:
+            description: The tool's name.
+            type: str
+            required: true
+          arguments:
+            description: The tool's arguments.
+            type: dict
+            default: {}
+      expect_tools:
+        description: As O(mcpfleet.mcp.mcp_probe#module:expect_tools).
+        type: list
+        elements: str
+        default: []
+      reuse:
+        description: As O(mcpfleet.mcp.mcp_probe#module:reuse).
+        type: dict
+        suboptions:
+          state_file:
+            description: As O(mcpfleet.mcp.mcp_probe#module:reuse.state_file).
+            type: path
+            required: true
+          max_age:
+            description: As O(mcpfleet.mcp.mcp_probe#module:reuse.max_age).
+            type: int
+            default: 86400
+          inputs:
+            description: As O(mcpfleet.mcp.mcp_probe#module:reuse.inputs).
+            type: raw
+            default: {}
+          files:
+            description: As O(mcpfleet.mcp.mcp_probe#module:reuse.files).
+            type: list
+            elements: str
+            default: []
 notes:
   - The entries of one user are edited one after the other, in the order given; users run at
     the same time.
@@ -159,6 +218,22 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+probes:
+  description:
+    - With O(probe), one item per probed entry (users in the order of O(users), entries in
+      their order), as an item of RV(mcpfleet.mcp.mcp_probe#module:targets) (C(user),
+      C(client), C(tools), C(ready_ms), C(failure), C(same_launch_as), C(reused), ...). An entry
+      that failed to be written is not probed.
+    - A probe that failed is among RV(failures) too.
+  returned: with O(probe)
+  type: list
+  elements: dict
+  sample: [{user: alice, client: code_server, tools: [whoami, find_organizations], ready_ms: 742}]
+launches:
+  description: With O(probe), how many distinct launches were started (reused ones are not).
+  returned: with O(probe)
+  type: int
+  sample: 2
 failures:
   description:
     - One message per user or entry that failed, starting with the user and the client; empty when all went well.
@@ -234,11 +309,17 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._as_user import UserProcessError, acting_for, call_as_each
+from ansible_collections.mcpfleet.mcp.plugins.module_utils._probe import (
+    PROBE_OPTIONS_SPEC, SETUP_ALLOWANCE, entry_probe_params, fresh_probes, keep_probes, run_as_users,
+)
+from ansible_collections.mcpfleet.mcp.plugins.module_utils._probe_reuse import ReuseError
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._redact import controller_safe, redact_text
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._server_entry import ENTRY_ARGUMENT_SPEC, secret_params
-from ansible_collections.mcpfleet.mcp.plugins.module_utils._user_config import converge_user
+from ansible_collections.mcpfleet.mcp.plugins.module_utils._user_config import converge_and_probe
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._users import AccountError, get_account
 
+# Seconds a user's process may take to write its files (a probe adds its own timeout).
+WRITE_TIMEOUT = 60.0
 # An entry's user is the item's user.
 _ENTRY_VALIDATOR = ArgumentSpecValidator(dict((key, value) for key, value in ENTRY_ARGUMENT_SPEC.items() if key != "user"))
 
@@ -287,9 +368,15 @@ def main():
                 known_secrets=dict(type="list", elements="str", no_log=True),
                 entries=dict(type="list", elements="dict", default=[]),
             )),
+            probe=dict(type="dict", options=PROBE_OPTIONS_SPEC),
         ),
         supports_check_mode=True,
     )
+    probe = module.params["probe"] and entry_probe_params(module.params["probe"])
+    try:
+        fresh = fresh_probes(probe) if probe else {}
+    except ReuseError as exc:
+        module.fail_json(msg=str(exc))
     calls, secrets = [], []
     for item in module.params["users"]:
         spec = dict(env_file=item["env_file"], entries=_entries(module, item))
@@ -303,14 +390,16 @@ def main():
         if account.uid != os.geteuid() and not acting_for(account):
             module.fail_json(msg="cannot write the files of %s: the module runs as uid %d; become root or become %s"
                              % (account.name, os.geteuid(), account.name))
-        calls.append((account, converge_user, (account, spec, module.check_mode, module._diff)))
+        calls.append((account, converge_and_probe, (account, spec, module.check_mode, module._diff, probe, set(fresh))))
 
-    users, diffs, failures = [], [], []
-    for (account, _function, _args), outcome in zip(calls, call_as_each(calls)):
+    users, diffs, failures, probes = [], [], [], []
+    outcomes = run_as_users(calls, WRITE_TIMEOUT + probe["timeout"] + SETUP_ALLOWANCE) if probe else call_as_each(calls, WRITE_TIMEOUT)
+    for (account, _function, _args), outcome in zip(calls, outcomes):
         failures.extend(_failures(account.name, outcome))
         if isinstance(outcome, UserProcessError):
             users.append(dict(user=account.name, changed=False, failed=True, msg=str(outcome), entries=[]))
             continue
+        probes.extend(outcome.pop("probes", []))
         for entry in outcome["entries"]:
             if "diff" in entry:
                 diffs.append(entry.pop("diff"))
@@ -321,6 +410,16 @@ def main():
             if "msg" in part:
                 part["msg"] = redact_text(part["msg"], secrets)
     result = dict(changed=any(user["changed"] for user in users), users=users, failures=failures)
+    if probe:
+        warning = keep_probes(probe, fresh, probes, not module.check_mode)
+        if warning:
+            module.warn(warning)
+        for item in probes:
+            for warning in item.pop("warnings", []):
+                module.warn(controller_safe(warning))
+        failures.extend("%s %s: %s" % (item["user"], item["client"], item["msg"]) for item in probes if item.get("failed"))
+        result.update(probes=probes, launches=len([item for item in probes if "same_launch_as" not in item and not item.get("reused")
+                                                   and "launch" in item]))
     if module._diff:
         result["diff"] = diffs
     result = controller_safe(result)

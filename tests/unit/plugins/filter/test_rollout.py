@@ -167,6 +167,13 @@ def test_rows_give_every_user_and_client_a_status():
     assert rows[0]["host"] == "h1" and rows[2]["whoami"] == ""
 
 
+def test_a_reused_probe_says_when_it_ran():
+    plan = rollout.rollout_plan([{"name": "alice", "clients": ["code_server"]}], DEFAULTS)
+    probes = [{"user": "alice", "client": "code_server", "reused": True, "probed_at": 1796342400, "tools": ["a"], "ready_ms": 700}]
+    [row] = rollout.rollout_rows(plan, probes, {}, "", "h1")
+    assert (row["status"], row["reason"], row["ready_ms"]) == ("ok", "unchanged since its probe at 2026-12-04T00:00:00Z", 700)
+
+
 def test_rows_of_a_host_that_failed_before_the_probe():
     plan = rollout.rollout_plan([{"name": "alice"}], DEFAULTS)
     rows = rollout.rollout_rows(plan, [], {}, "Install: npm failed", "h1")

@@ -20,6 +20,7 @@ import time
 import pytest
 from ansible.module_utils.testing import patch_module_args
 
+from ansible_collections.mcpfleet.mcp.plugins.module_utils import _probe
 from ansible_collections.mcpfleet.mcp.plugins.modules import mcp_probe, mcp_server
 
 TOKEN_ALICE = "sntryu_" + "a" * 60 + "test"
@@ -282,7 +283,7 @@ def test_swapping_bobs_env_file_for_a_link_to_alices_gains_nothing(accounts, ali
     # bob races his own envFile between a file of his and a link to alice's 0600 env file.
     bob = accounts["bob"]
     # The module kills every descendant of its process when it ends; here that would be the racer.
-    monkeypatch.setattr(mcp_probe, "kill_descendants", lambda: None)
+    monkeypatch.setattr(_probe, "kill_descendants", lambda: None)
     alice_env, _config = _alice_secrets(alice, 0o750, 0o600)
     server = os.path.join(open_tmp, "fake_mcp.py")
     with open(SERVER) as source, open(server, "w") as copy:

@@ -48,7 +48,7 @@ def test_one_call_reads_accounts_node_packages_and_files(capsys, tmp_path, node_
                               packages=[str(package), str(tmp_path / "missing.json")]), check=True)
     assert result["changed"] is False and result["architecture"] == os.uname().machine
     assert list(result["accounts"]) == [me] and result["accounts"][me]["home"] == pwd.getpwnam(me).pw_dir
-    assert result["node"] == {"version": "22.23.3", "npm": True, "npm_version": "10.9.9"}
+    assert result["node"] == {"bin_dir": str(node_tree), "version": "22.23.3", "npm": True, "npm_version": "10.9.9"}
     files = result["files"]
     assert files[str(launcher)] == {"exists": True, "type": "file", "mode": "0750", "uid": os.geteuid(), "gid": os.getegid(),
                                     "sha1": hashlib.sha1(b"#!/bin/sh\n").hexdigest()}
@@ -60,5 +60,26 @@ def test_one_call_reads_accounts_node_packages_and_files(capsys, tmp_path, node_
 def test_a_node_that_does_not_run_reads_as_no_version(capsys, tmp_path):
     (tmp_path / "node").write_text("#!/bin/sh\nexit 3\n")
     (tmp_path / "node").chmod(0o755)
-    assert run(capsys, dict(node_bin_dir=str(tmp_path)))["node"] == {"version": "", "npm": False, "npm_version": ""}
+    assert run(capsys, dict(node_bin_dir=str(tmp_path)))["node"] == {"bin_dir": str(tmp_path), "version": "", "npm": False, "npm_version": ""}
     assert "node" not in run(capsys, {})
+
+
+def test_match_finds_the_server_in_each_users_files_read_as_the_user(capsys, accounts):
+    alice, bob = accounts["alice"], accounts["bob"]
+    path = os.path.join(alice.home, ".aws", "amazonq", "mcp.json")
+    os.makedirs(os.path.dirname(path))
+    with open(path, "w") as stream:
+        json.dump({"mcpServers": {"sentry": {"command": "npx", "args": ["-y", "@sentry/mcp-server@0.39.0"]},
+                                  "other": {"command": "other-mcp"}}}, stream)
+    for directory in (os.path.dirname(os.path.dirname(path)), os.path.dirname(path), path):
+        os.chown(directory, alice.uid, alice.gid)
+    # bob's home is not readable by alice: each user's files are read by that user's process.
+    result = run(capsys, dict(users=[alice.name, bob.name, "no-such-user-here"], match=[{"package": "@sentry/mcp-server"}]))
+    assert [user["user"] for user in result["servers"]] == [alice.name, bob.name]
+    found = dict((item["client"], item) for item in result["servers"][0]["files"])
+    assert [(server["name"], server["matched"]) for server in found["amazonq"]["servers"]] == [("sentry", True), ("other", False)]
+    assert result["servers"][1]["error"] is None and not any(item["exists"] for item in result["servers"][1]["files"])
+
+
+def test_without_match_no_home_is_read(capsys, accounts):
+    assert "servers" not in run(capsys, dict(users=[accounts["alice"].name]))

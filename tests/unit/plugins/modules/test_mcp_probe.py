@@ -12,6 +12,7 @@ import sys
 import pytest
 
 from ansible.module_utils.testing import patch_module_args
+from ansible_collections.mcpfleet.mcp.plugins.module_utils import _probe
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._mcp_stdio import PROTOCOL_VERSION
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._redact import MASK
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._users import Account
@@ -41,7 +42,7 @@ def home(tmp_path, monkeypatch):
     """A fake account for the user running the tests, whose home is a temp dir."""
     me = pwd.getpwuid(os.geteuid())
     account = Account(me.pw_name, me.pw_uid, me.pw_gid, str(tmp_path), "/bin/sh")
-    monkeypatch.setattr(mcp_probe, "get_account", lambda name=None: account)
+    monkeypatch.setattr(_probe, "get_account", lambda name=None: account)
     return tmp_path
 
 
@@ -235,9 +236,9 @@ def test_option_combinations(capsys, home, args, message):
 
 def test_a_non_root_module_cannot_switch_users(monkeypatch):
     monkeypatch.setattr(os, "geteuid", lambda: 1000)
-    with pytest.raises(mcp_probe.ProbeSetupError, match="cannot start the server as bob: the module runs as uid 1000; use become_user: bob"):
-        mcp_probe.check_can_act(Account("bob", 1001, 1001, "/home/bob", "/bin/bash"))
-    mcp_probe.check_can_act(Account("me", 1000, 1000, "/home/me", "/bin/bash"))
+    with pytest.raises(_probe.ProbeSetupError, match="cannot start the server as bob: the module runs as uid 1000; use become_user: bob"):
+        _probe.check_can_act(Account("bob", 1001, 1001, "/home/bob", "/bin/bash"))
+    _probe.check_can_act(Account("me", 1000, 1000, "/home/me", "/bin/bash"))
 
 
 @pytest.mark.skipif(os.geteuid() != 0 or not os.access("/usr/bin/python3", os.X_OK), reason="switching users needs root")

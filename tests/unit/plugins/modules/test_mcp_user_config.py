@@ -7,6 +7,7 @@ links, and no secret in any output."""
 
 import json
 import os
+import shutil
 import stat
 
 import pytest
@@ -16,6 +17,7 @@ from ansible_collections.mcpfleet.mcp.plugins.modules import mcp_user_config
 from test_act_as_user import alice, chown_tree, emptied, root_dir, state_of  # noqa: F401 pylint: disable=unused-import
 
 COMMAND = "/opt/sentry-mcp/bin/sentry-mcp-stdio"
+SERVER = os.path.join(os.path.dirname(os.path.dirname(__file__)), "servers", "fake_mcp.py")
 ENV_FILE = ".config/sentry-mcp/env"
 TOKENS = {"alice": "sntryu_" + "a1" * 32, "bob": "sntryu_" + "b2" * 32}
 
@@ -160,3 +162,36 @@ def test_a_value_on_two_lines_is_refused_without_showing_it(alice, capsys):
     out, result = run(capsys, [dict(user=alice.name, env_file=dict(path=ENV_FILE, env={"SENTRY_ACCESS_TOKEN": secret}))])
     assert result["failed"] is True and "SENTRY_ACCESS_TOKEN" in result["msg"] and TOKENS["alice"] not in out
     assert not os.path.exists(os.path.join(alice.home, ENV_FILE))
+
+
+def test_probe_after_writing_in_the_same_call_each_user_as_itself(alice, bob, capsys, open_tmp, tmp_path):
+    server = os.path.join(open_tmp, "fake_mcp.py")
+    shutil.copy(SERVER, server)
+    os.chmod(server, 0o644)
+    users = [user_spec(alice, TOKENS["alice"]), user_spec(bob, TOKENS["bob"], inline=True)]
+    for item in users:
+        for entry in item["entries"]:
+            entry.update(command="/usr/bin/python3", args=[server, "good"])
+    broken = os.path.join(bob.home, ".cursor", "mcp.json")
+    os.makedirs(os.path.dirname(broken))
+    with open(broken, "w") as handle:
+        handle.write('{"mcpServers": {,}}\n')
+    chown_tree(os.path.join(bob.home, ".cursor"), bob)
+    probe = dict(timeout=10, reuse=dict(state_file=str(tmp_path / "probes.json"), files=["~/" + ENV_FILE]))
+
+    for run_number in (1, 2):
+        with patch_module_args(dict(users=users, probe=probe)), pytest.raises(SystemExit):
+            mcp_user_config.main()
+        out = capsys.readouterr().out
+        assert all(token not in out for token in TOKENS.values())
+        result = json.loads(out)
+        # bob's broken cursor file fails its entry, which is then not probed; the others answer.
+        assert result["failed"] is True and len(result["failures"]) == 1 and result["failures"][0].startswith(bob.name + " cursor: ")
+        assert [(item["user"], item["client"], item.get("failed", False)) for item in result["probes"]] == [
+            (alice.name, "cursor", False), (alice.name, "amazonq", False), (bob.name, "amazonq", False)]
+        assert all(item["tools"] == ["echo", "env"] for item in result["probes"])
+        assert result["probes"][1]["same_launch_as"] == "cursor"
+        # The second run wrote nothing and started nothing: each launch is as it passed.
+        assert result["launches"] == (2 if run_number == 1 else 0)
+        assert all(item.get("reused", False) is (run_number == 2) for item in result["probes"])
+    assert all(token not in open(str(tmp_path / "probes.json")).read() for token in TOKENS.values())
