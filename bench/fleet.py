@@ -302,8 +302,8 @@ def rows(chosen, results):
         for variant in chosen:
             if not any(results.times[variant.name, phase].values()):
                 continue
-            out.append([variant.label, what + " / ping"] + [per_ping(results.times[variant.name, phase][size], results.pings[size])
-                                                for size in sizes] + ["-"])
+            ratios = [per_ping(results.times[variant.name, phase][size], results.pings[size]) for size in sizes]
+            out.append([variant.label, what + " / ping"] + ratios + ["-"])
     return out
 
 
