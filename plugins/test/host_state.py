@@ -14,6 +14,13 @@ def root_owned(state, kind, mode, sha1=None):
             and state.get('uid') == 0 and state.get('gid') == 0 and (sha1 is None or state.get('sha1') == sha1))
 
 
+def links_to(files, targets):
+    """True when every path of ``targets`` (path -> target) is, in ``files``, a symbolic link to
+    that target."""
+    files = files or {}
+    return all((files.get(path) or {}).get('target') == target for path, target in (targets or {}).items())
+
+
 class TestModule:
     def tests(self):
-        return {'root_owned': root_owned}
+        return {'root_owned': root_owned, 'links_to': links_to}

@@ -26,4 +26,25 @@ def test_only_a_root_owned_path_of_the_right_kind_mode_and_content_passes(state,
 
 def test_without_a_checksum_the_content_does_not_matter():
     assert root_owned(dict(LAUNCHER, type="directory", sha1=None), "directory", "0755") is True
-    assert set(host_state.TestModule().tests()) == {"root_owned"}
+    assert set(host_state.TestModule().tests()) == {"root_owned", "links_to"}
+
+
+NODE_LINKS = {"/usr/local/bin/node": "/opt/nodejs/current/bin/node", "/usr/local/bin/npm": "/opt/nodejs/current/bin/npm"}
+
+
+@pytest.mark.parametrize("files, expected", [
+    ({path: {"exists": True, "type": "link", "target": target} for path, target in NODE_LINKS.items()}, True),
+    ({"/usr/local/bin/node": {"exists": True, "type": "link", "target": "/usr/bin/node"},
+      "/usr/local/bin/npm": {"exists": True, "type": "link", "target": "/opt/nodejs/current/bin/npm"}}, False),
+    ({"/usr/local/bin/node": {"exists": True, "type": "file"},
+      "/usr/local/bin/npm": {"exists": True, "type": "link", "target": "/opt/nodejs/current/bin/npm"}}, False),
+    ({"/usr/local/bin/node": {"exists": False}}, False),
+    ({}, False),
+    (None, False),
+])
+def test_links_to_passes_only_when_every_link_has_its_target(files, expected):
+    assert host_state.links_to(files, NODE_LINKS) is expected
+
+
+def test_links_to_without_links_is_true():
+    assert host_state.links_to({}, {}) is True
