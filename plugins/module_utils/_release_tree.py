@@ -60,6 +60,14 @@ def _check_layout(tree, expect, what):
         raise ReleaseError("%s lacks %s: it is not the release it claims to be; nothing was installed." % (what, ", ".join(missing)))
 
 
+def _make_directory(path):
+    """Create ``path`` with mode 0755 whatever root's umask (a hardened 0077 would lock users
+    out of the tree they run)."""
+    if not os.path.isdir(path):
+        os.makedirs(path)
+        os.chmod(path, RELEASE_MODE)
+
+
 def _remove(path):
     if os.path.isdir(path) and not os.path.islink(path):
         shutil.rmtree(path, ignore_errors=True)
@@ -77,8 +85,7 @@ def place_tree(params, run):
     if not os.path.lexists(src):
         raise ReleaseError("%s does not exist" % src)
     parent = os.path.dirname(dest)
-    if not os.path.isdir(parent):
-        os.makedirs(parent, RELEASE_MODE)
+    _make_directory(parent)
     # Private (0700) until the tree is renamed out of it; the tree it replaces goes out the same way.
     staging = tempfile.mkdtemp(prefix=".staging-", dir=parent)
     replaced = os.path.join(parent, os.path.basename(staging).replace(".staging-", ".replaced-", 1))
@@ -116,8 +123,7 @@ def point_link(path, target):
         if os.readlink(path) == target:
             return False
     directory = os.path.dirname(path)
-    if not os.path.isdir(directory):
-        os.makedirs(directory, RELEASE_MODE)
+    _make_directory(directory)
     temporary = os.path.join(directory, ".%s.%d.tmp" % (os.path.basename(path), os.getpid()))
     _remove(temporary)
     os.symlink(target, temporary)

@@ -30,11 +30,20 @@ author:
 extends_documentation_fragment:
   - mcpfleet.mcp.client.ATTRIBUTES
   - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.flow
 attributes:
+  action:
+    support: full
+    details:
+      - With O(remote_src=false) the action plugin sends the archive from the controller.
+  async:
+    support: none
+  bypass_host_loop:
+    support: none
   check_mode:
     support: full
     details:
-      - Says whether the tree would be put in place and which links would change; unpacks nothing.
+      - Says whether the tree would be put in place and which links would change; unpacks and sends nothing.
   diff_mode:
     support: none
   idempotent:
@@ -49,8 +58,17 @@ options:
     description:
       - A C(.tar.gz) archive on the host, or a directory on the same file system as O(dest) that
         becomes the tree as it is. It is removed in every case.
+      - With O(remote_src=false), a C(.tar.gz) archive on the controller (a relative path is
+        looked for in the role's or play's C(files/)). It is sent into Ansible's private
+        temporary directory on the host in the module's own round trip, and checked there against
+        O(sha256) or, when that is empty, the SHA-256 the controller computed.
     type: path
     required: true
+  remote_src:
+    description:
+      - Whether O(src) is on the host (V(true)) or on the controller (V(false)).
+    type: bool
+    default: true
   dest:
     description:
       - Where the tree goes, such as C(/opt/nodejs/node-v22.23.3-linux-x64). Its parent is
@@ -94,15 +112,10 @@ options:
 """
 
 EXAMPLES = r"""
-- name: Copy the Node.js release from the controller
-  ansible.builtin.copy:
-    src: files/node-v22.23.3-linux-x64.tar.gz
-    dest: /opt/nodejs/.node-v22.23.3-linux-x64.tar.gz
-    mode: "0600"
-
-- name: Put it in place and link it
+- name: Send the Node.js release from the controller, put it in place and link it
   mcpfleet.mcp.release_tree:
-    src: /opt/nodejs/.node-v22.23.3-linux-x64.tar.gz
+    src: files/node-v22.23.3-linux-x64.tar.gz
+    remote_src: false
     sha256: 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
     member: node-v22.23.3-linux-x64
     dest: /opt/nodejs/node-v22.23.3-linux-x64
@@ -110,6 +123,14 @@ EXAMPLES = r"""
     link: /opt/nodejs/current
     links:
       /usr/local/bin/node: /opt/nodejs/current/bin/node
+
+- name: Put a tree that npm filled on the host in place of a damaged one
+  mcpfleet.mcp.release_tree:
+    src: /opt/sentry-mcp/.staging-0.39.0
+    dest: /opt/sentry-mcp/0.39.0
+    expect: [node_modules/@sentry/mcp-server/package.json]
+    replace: true
+    link: /opt/sentry-mcp/current
 """
 
 RETURN = r"""
@@ -135,6 +156,8 @@ def main():
     module = AnsibleModule(
         argument_spec=dict(
             src=dict(type="path", required=True),
+            # Handled by the action plugin of the same name, which sends a controller's archive.
+            remote_src=dict(type="bool", default=True),
             dest=dict(type="path", required=True),
             member=dict(type="str", default=""),
             sha256=dict(type="str", default=""),

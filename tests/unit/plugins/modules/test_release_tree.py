@@ -126,3 +126,13 @@ def test_check_mode_reports_and_touches_nothing(capsys, tmp_path, prefix):
     result = run(capsys, args, check=True)
     assert result["changed"] and result["installed"] and len(result["links"]) == 2
     assert not prefix.exists() and os.path.exists(args["src"])
+
+
+def test_the_prefix_it_creates_is_0755_under_a_hardened_umask(capsys, tmp_path, prefix):
+    old = os.umask(0o077)
+    try:
+        run(capsys, node_args(tmp_path, prefix))
+    finally:
+        os.umask(old)
+    assert oct(prefix.stat().st_mode & 0o777) == oct(0o755)
+    assert oct((tmp_path / "bin").stat().st_mode & 0o777) == oct(0o755)
