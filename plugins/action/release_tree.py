@@ -10,21 +10,13 @@ module unpacks it from there, with the SHA-256 the controller computed unless on
 
 from __future__ import annotations
 
-import hashlib
-
 from ansible.errors import AnsibleActionFail, AnsibleError
 from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.action import ActionBase
 
+from ansible_collections.mcpfleet.mcp.plugins.module_utils._release_tree import sha256_of
+
 MODULE = 'mcpfleet.mcp.release_tree'
-
-
-def sha256_of(path):
-    digest = hashlib.sha256()
-    with open(path, 'rb') as handle:
-        for block in iter(lambda: handle.read(1 << 20), b''):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 class ActionModule(ActionBase):
