@@ -54,7 +54,7 @@ def role_readme(role):
 
 # Ansible's documentation markup, rendered as Markdown.
 MARKUP = [
-    (re.compile(r"\bP\(([^)#]*)#role\)"), r"role `\1`"),
+    (re.compile(r"\bP\(([^)#]*)#role\)"), r"`\1`"),
     (re.compile(r"\b[COVEPM]\(([^)]*)\)"), r"`\1`"),
     (re.compile(r"\bI\(([^)]*)\)"), r"*\1*"),
     (re.compile(r"\bB\(([^)]*)\)"), r"**\1**"),
