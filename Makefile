@@ -114,9 +114,16 @@ ee: collection ## ansible-builder: create the execution environment build contex
 	@echo "ee: build context in $(BUILD)/ee"
 
 .PHONY: docs-lint
-docs-lint: collection ## antsibull-docs lint-collection-docs: plugin and role docs, semantic markup, references
-	@cd $(COLLECTIONS)/ansible_collections/mcpfleet/mcp && $(BIN)/antsibull-docs lint-collection-docs --plugin-docs --validate-collection-refs self .
-	@echo "docs-lint: clean"
+# The tarball's files as Galaxy's importer unpacks them, outside any Git work tree: inside one,
+# antsibull-docs copies only Git-tracked files, so a copy under the ignored build/ linted nothing.
+docs-lint: $(TARBALL) ## antsibull-docs lint-collection-docs on the built tarball: plugin and role docs, semantic markup, references
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT; \
+	if git -C "$$tmp" rev-parse --is-inside-work-tree >/dev/null 2>&1; then \
+	  echo "docs-lint: $$tmp is inside a Git work tree, where antsibull-docs lints only tracked files; set TMPDIR elsewhere" >&2; exit 1; fi; \
+	mkdir -p "$$tmp/ansible_collections/mcpfleet/mcp" && tar -xzf $(TARBALL) -C "$$tmp/ansible_collections/mcpfleet/mcp"; \
+	cd "$$tmp/ansible_collections/mcpfleet/mcp" && ANSIBLE_COLLECTIONS_PATH="$$tmp" \
+	  $(BIN)/antsibull-docs lint-collection-docs --plugin-docs --validate-collection-refs self .
+	@echo "docs-lint: clean ($(notdir $(TARBALL)))"
 
 .PHONY: docs-site
 docs-site: collection ## the HTML documentation (antsibull-docs + Sphinx, offline, -W) in build/docs-site/build/html

@@ -6,6 +6,9 @@ Cases (all measured in this run; ratios are against the bare `node dist/index.js
   npx, no registry      warm cache inside a network namespace with no interfaces (unshare -n)
   role launcher         /opt/sentry-mcp/bin/sentry-mcp-stdio as the sentry_mcp role installs it
   node dist/index.js    the pre-installed server started directly: the floor
+  N at once             N role launchers started at the same moment, as N users' clients do on a
+                        busy host (the slowest of them decides a client's start-up timeout, such
+                        as Codex's startup_timeout_sec)
 
 Needs root for `unshare -n`; the npx-without-registry case is skipped with a note otherwise.
 """
@@ -15,6 +18,7 @@ import os
 import shutil
 import sys
 import tempfile
+import threading
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -56,6 +60,19 @@ def measure(mcp, label, argv, env, runs, timeout, before_each=None):
     return samples, runs
 
 
+def measure_at_once(mcp, count, argv, env, timeout):
+    """Start ``count`` servers at the same moment: (their ready times in ms, count)."""
+    samples = []
+    threads = [threading.Thread(target=lambda: samples.append(ready_ms(mcp, argv, env, timeout))) for dummy in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    answered = [value for value in samples if value is not None]
+    print("  %d at once: slowest %s ms" % (count, _report.fmt_ms(max(answered) if answered else None)), file=sys.stderr)
+    return answered, count
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7, help="runs per fast case")
@@ -65,6 +82,7 @@ def main():
     parser.add_argument("--node-dir", default=os.path.join(ROOT, "build", "fixtures", "node", "current"))
     parser.add_argument("--server-prefix", required=True, help="prefix the pinned server is installed in (npm --prefix)")
     parser.add_argument("--launcher", required=True, help="the role's launcher, rendered for this machine")
+    parser.add_argument("--at-once", default="4,16", help="comma-separated counts of launchers started at the same moment")
     args = parser.parse_args()
 
     mcp = collection_import()
@@ -89,6 +107,8 @@ def main():
     results = {}
     results["node dist/index.js (floor)"] = measure(mcp, "floor", [node, entry] + server_args, env, args.runs, args.timeout)
     results["role launcher"] = measure(mcp, "launcher", [args.launcher] + server_args, launcher_env, args.runs, args.timeout)
+    for count in (int(value) for value in args.at_once.split(",") if value):
+        results["role launcher, %d at once" % count] = measure_at_once(mcp, count, [args.launcher] + server_args, launcher_env, args.timeout)
     results["npx @latest, empty cache"] = measure(
         mcp, "npx empty cache", npx_argv, env, args.slow_runs, args.timeout,
         before_each=lambda: shutil.rmtree(cache, ignore_errors=True))
@@ -109,6 +129,8 @@ def main():
                      _report.fmt_ms(max(samples)) if samples else "-", _report.ratio(med, floor),
                      "%d/%d" % (len(samples), runs)])
     body = _report.table(["launch", "median ms", "min ms", "max ms", "vs floor", "answered"], rows)
+    notes.append("N at once: N launchers started together; max ms is what a client's start-up timeout must allow "
+                 "(Codex's default startup_timeout_sec is 10 s; the codex profile writes 60)")
     launcher = _report.median(results["role launcher"][0])
     if launcher and floor:
         notes.append("role launcher overhead vs floor: %+.1f%% (target: within 10%%)" % ((launcher / floor - 1) * 100))

@@ -26,8 +26,11 @@ options:
         is also listed in C(tools) as C(@<name>).
       - V(roo_code) lives in the extension storage of an editor, see O(editor) and O(user_data_dir).
       - V(generic) is any other JSON or JSONC file; it needs O(path) and O(key).
-      - V(codex) (TOML) and V(continue) (YAML) are not supported; they are accepted only to fail
-        with that explanation.
+      - V(codex) is Codex CLI's C(~/.codex/config.toml) (C($CODEX_HOME) from O(user_env)), a TOML
+        file with one C([mcp_servers.<name>]) table per server.
+      - V(continue) is Continue's C(~/.continue/config.yaml), a YAML file whose C(mcpServers) is a
+        list of items named by C(name); in a workspace, the block file
+        C(.continue/mcpServers/<name>.yaml).
     type: str
     required: true
     choices:
@@ -37,6 +40,8 @@ options:
       - claude_desktop
       - cline
       - code_server
+      - codex
+      - continue
       - copilot_cli
       - cursor
       - gemini_cli
@@ -51,8 +56,6 @@ options:
       - vscodium
       - windsurf
       - zed
-      - codex
-      - continue
   user:
     description:
       - The account whose configuration this is. Its home directory anchors the client's
@@ -117,7 +120,8 @@ options:
       - The module does not read them from its own environment, which is that of the remote
         login or become, not the client's.
       - Known variables are C(XDG_CONFIG_HOME) (default C(~/.config)), C(XDG_DATA_HOME) (default
-        C(~/.local/share)) and C(COPILOT_HOME) (default C(~/.copilot)).
+        C(~/.local/share)), C(COPILOT_HOME) (default C(~/.copilot)) and C(CODEX_HOME) (default
+        C(~/.codex)).
     type: dict
 """
 

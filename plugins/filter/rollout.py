@@ -12,6 +12,7 @@ import datetime
 from ansible.errors import AnsibleFilterError
 from ansible.module_utils.common.dict_transformations import dict_merge
 
+from ansible_collections.mcpfleet.mcp.plugins.module_utils._clients import ENTRY_LOCATION_OPTIONS
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._launch import SECRET_NAME, options
 
 
@@ -36,7 +37,7 @@ def rollout_plan(users, defaults, only=None, state='present'):
     """One item per user this run handles on this host, every option resolved.
 
     defaults: clients, token_storage, env, client_options, and options: the server's own
-    per-user options (name -> role-wide value) that a layer such as sentry_plan turns into
+    per-user options (name -> role-wide value) that a layer such as sentry_users turns into
     arguments. Holds no secret: own_token only says whether the user has a token of their own."""
     for key in ('clients', 'token_storage', 'env', 'client_options'):
         if key not in defaults:
@@ -96,23 +97,6 @@ def rollout_tokens(plan, users, source, var_tokens, vault_reads=None, vault_key=
     return tokens
 
 
-# The client options that say where an entry lives (mcp_server's and mcp_probe's own names).
-_ENTRY_OPTIONS = ('path', 'key', 'scope', 'workspace', 'user_data_dir', 'editor', 'user_env')
-
-
-def rollout_targets(plan):
-    """One item per user and client of a plan: {user, client} and the client's options that say
-    where the entry lives, as mcp_probe's targets option takes them."""
-    targets = []
-    for item in plan:
-        for client in item['clients']:
-            options = (item.get('client_options') or {}).get(client) or {}
-            target = dict((key, options[key]) for key in _ENTRY_OPTIONS if options.get(key) is not None)
-            target.update(user=item['name'], client=client)
-            targets.append(target)
-    return targets
-
-
 def _server_env(item, settings, tokens):
     """The server's environment for one user: role-wide, the user's own, the CA bundle, the secret."""
     own = next((user.get('env') or {} for user in settings['users'] if user.get('name') == item['name']), {})
@@ -128,7 +112,7 @@ def _entry(item, client, settings, home):
     """mcp_server's options for one user's entry in one client; no secret (rollout_user_config
     passes them beside the entries, where mcp_user_config masks them)."""
     options = (item.get('client_options') or {}).get(client) or {}
-    entry = dict((key, options[key]) for key in _ENTRY_OPTIONS if options.get(key) is not None)
+    entry = dict((key, options[key]) for key in ENTRY_LOCATION_OPTIONS if options.get(key) is not None)
     entry.update(client=client, name=settings['name'], state=item['state'])
     if item['state'] != 'present':
         return entry
@@ -385,7 +369,6 @@ class FilterModule:
             'rollout_adoptions': rollout_adoptions,
             'rollout_found_clients': rollout_found_clients,
             'rollout_user_config': rollout_user_config,
-            'rollout_targets': rollout_targets,
             'secret_status': secret_status,
             'token_problems': token_problems,
             'rollout_rows': rollout_rows,

@@ -27,7 +27,8 @@ from ansible_collections.mcpfleet.mcp.plugins.module_utils._clients import (
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._config_file import (
     DEFAULT_MAX_SIZE, ConfigFileError, decode, read_bytes,
 )
-from ansible_collections.mcpfleet.mcp.plugins.module_utils._jsonc import Document, JsoncError
+from ansible_collections.mcpfleet.mcp.plugins.module_utils._documents import profile_document
+from ansible_collections.mcpfleet.mcp.plugins.module_utils._jsonc import JsoncError
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._launch import (
     is_placeholder, matches, parse_launch, secret_args, secret_items,
 )
@@ -123,7 +124,7 @@ def audit_text(profile, path, text, matchers=None):
     still described.
     """
     try:
-        document = Document(text, grammar=profile["grammar"])
+        document = profile_document(profile, text)
         names = list(_servers(profile, document))
     except JsoncError as exc:
         return "%s: %s" % (path, exc), [], set()

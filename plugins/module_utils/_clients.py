@@ -10,11 +10,15 @@ branch on a client's name. A profile holds:
 
 ``title``           the client's name for people
 ``grammar``         what the client's parser accepts: ``json`` (strict), ``jsonc`` (comments and
-                    trailing commas) or ``json_comments`` (comments, no trailing commas)
+                    trailing commas), ``json_comments`` (comments, no trailing commas), ``toml``
+                    or ``yaml`` (see ``_documents``)
 ``key``             the path of the object that maps server names to entries (None: the
                     ``key`` option is required)
+``named_list``      the servers are a list whose items carry their name in this member, not a
+                    mapping (Continue); None for a mapping
 ``paths``           ``user``: candidate files (``${VAR}`` templates, the first that exists wins,
                     else the first); ``workspace``: candidates relative to the workspace folder
+                    (``${NAME}``: the server's name, for clients that keep one file per server)
 ``editor``          for files inside an editor's user-data dir: the default editor (EDITORS)
 ``runs_in_editor``  the client is an extension, so the ``editor`` option may choose its host
 ``transports``      per transport: ``const`` keys of every entry, and ``fields``, the pairs
@@ -50,6 +54,7 @@ VARIABLE_DEFAULTS = {
     "XDG_CONFIG_HOME": "${HOME}/.config",
     "XDG_DATA_HOME": "${HOME}/.local/share",
     "COPILOT_HOME": "${HOME}/.copilot",
+    "CODEX_HOME": "${HOME}/.codex",
 }
 
 # VS Code-style user-data dirs (``UD``); extension storage is ``UD/User/globalStorage/<id>``.
@@ -88,6 +93,7 @@ def _profile(title, grammar, key, user, workspace, transports, placeholders, sec
         "title": title,
         "grammar": grammar,
         "key": key,
+        "named_list": None,
         "paths": {"user": user, "workspace": workspace},
         "editor": None,
         "runs_in_editor": False,
@@ -211,6 +217,26 @@ PROFILES = {
          "http": {"const": {"type": "remote"}, "fields": _HTTP_PLAIN}},
         "opencode", ("{env:X}", "{file:path}"),
         defaults={"enabled": True}),
+    # Codex does not expand variables in its entries; env_vars forwards named variables of its own
+    # environment. Its startup_timeout_sec defaults to 10 s, too short for a Node server on a busy
+    # host (see the README's Codex section): new entries get 60, a user's own value stays.
+    "codex": _profile(
+        "Codex CLI", "toml", ("mcp_servers",),
+        ("${CODEX_HOME}/config.toml",), (".codex/config.toml",),
+        {"stdio": {"const": {}, "fields": _STDIO_CWD},
+         "http": {"const": {}, "fields": (("url", "url"), ("headers", "http_headers"))}},
+        None, ("env_vars",),
+        defaults={"startup_timeout_sec": 60}),
+    # Continue's mcpServers is a list of items named by "name"; a workspace keeps one block file
+    # per server in .continue/mcpServers/. A config file needs name, version and schema.
+    "continue": _profile(
+        "Continue", "yaml", ("mcpServers",),
+        ("${HOME}/.continue/config.yaml",), (".continue/mcpServers/${NAME}.yaml",),
+        {"stdio": {"const": {"type": "stdio"}, "fields": _STDIO_CWD},
+         "http": {"const": {"type": "streamable-http"}, "fields": (("url", "url"),)}},
+        None, ("${{ secrets.X }}",),
+        named_list="name",
+        skeleton={"name": "Local Assistant", "version": "1.0.0", "schema": "v1"}),
     "generic": _profile(
         "any other client (give path and key)", "jsonc", None, (), (),
         {"stdio": {"const": {}, "fields": _STDIO_CWD},
@@ -218,17 +244,8 @@ PROFILES = {
         None, ()),
 }
 
-# Clients whose MCP config this collection cannot edit: accepted by the client option only to
-# fail with the reason.
-UNSUPPORTED = {
-    "codex": "Codex CLI keeps its MCP servers in TOML (~/.codex/config.toml, [mcp_servers.<name>]); "
-             "this collection edits JSON and JSONC files only",
-    "continue": "Continue keeps its MCP servers in YAML (~/.continue/config.yaml, a list under mcpServers); "
-                "this collection edits JSON and JSONC files only",
-}
-
 CLIENT_ARGUMENT_SPEC = dict(
-    client=dict(type="str", required=True, choices=sorted(PROFILES) + sorted(UNSUPPORTED)),
+    client=dict(type="str", required=True, choices=sorted(PROFILES)),
     user=dict(type="str"),
     name=dict(type="str", required=True),
     # Paths are str, not path: a leading ~ is the target user's home, not that of the
@@ -241,6 +258,8 @@ CLIENT_ARGUMENT_SPEC = dict(
     editor=dict(type="str", choices=sorted(EDITORS)),
     user_env=dict(type="dict"),
 )
+# The options of CLIENT_ARGUMENT_SPEC that say where an entry lives (beside client and user).
+ENTRY_LOCATION_OPTIONS = ("path", "key", "scope", "workspace", "user_data_dir", "editor", "user_env")
 
 
 class ClientError(Exception):
@@ -249,8 +268,6 @@ class ClientError(Exception):
 
 def get_profile(name, key=None):
     """Return a copy of the profile of client ``name``; ``key`` (dotted) overrides its key path."""
-    if name in UNSUPPORTED:
-        raise ClientError("client %s is not supported: %s" % (name, UNSUPPORTED[name]))
     if name not in PROFILES:
         raise ClientError("unknown client %r; known clients: %s" % (name, ", ".join(sorted(PROFILES))))
     profile = copy.deepcopy(PROFILES[name])
@@ -299,12 +316,20 @@ def _variables(profile, account, user_data_dir, editor, user_env):
     return variables
 
 
-def resolve_config_path(profile, account, scope="user", workspace=None, path=None, user_data_dir=None, editor=None, user_env=None):
+def _file_name(name):
+    """A server name that also names a file (one block file per server): no path, no dot file."""
+    if not name or "/" in name or "\0" in name or name.startswith("."):
+        raise ClientError("server name %r cannot name a file: the client keeps one file per server in a workspace" % (name,))
+    return name
+
+
+def resolve_config_path(profile, account, scope="user", workspace=None, path=None, user_data_dir=None, editor=None, user_env=None,
+                        name=None):
     """Return the config file of ``profile`` for ``account`` (an ``_users.Account``).
 
     ``path`` wins over everything; ``scope=workspace`` needs ``workspace``; ``~`` in any path
     option is the account's home. Of several candidate files the first existing one is used,
-    else the first.
+    else the first. ``name`` is the server's, for workspace files named after it.
     """
     variables = _variables(profile, account, user_data_dir, editor, user_env)
     if path:
@@ -313,7 +338,8 @@ def resolve_config_path(profile, account, scope="user", workspace=None, path=Non
         if not workspace:
             raise ClientError("scope=workspace needs the option workspace (the project folder)")
         base = _absolute(workspace, account, "workspace")
-        candidates = [os.path.join(base, relative) for relative in profile["paths"]["workspace"]]
+        candidates = [os.path.join(base, Template(relative).safe_substitute(NAME=_file_name(name)) if "${NAME}" in relative else relative)
+                      for relative in profile["paths"]["workspace"]]
         if not candidates:
             raise ClientError("client %s has no workspace configuration file; use scope=user" % profile["name"])
     else:
@@ -329,7 +355,8 @@ def resolve_config_path(profile, account, scope="user", workspace=None, path=Non
 def resolve_from_params(profile, account, params):
     """resolve_config_path with the options of CLIENT_ARGUMENT_SPEC."""
     return resolve_config_path(profile, account, scope=params["scope"], workspace=params["workspace"], path=params["path"],
-                               user_data_dir=params["user_data_dir"], editor=params["editor"], user_env=params["user_env"])
+                               user_data_dir=params["user_data_dir"], editor=params["editor"], user_env=params["user_env"],
+                               name=params.get("name"))
 
 
 def transports(profile):
@@ -447,7 +474,7 @@ def read_entry(profile, entry):
 
 
 def find_entry(profile, document, name):
-    """Return the entry of server ``name`` in a parsed _jsonc.Document, or None.
+    """Return the entry of server ``name`` in a parsed document (``_documents``), or None.
 
     A servers key or an entry of the wrong type fails with the line and column of the value, and
     so does an entry nested deeper than ENTRY_MAX_DEPTH.

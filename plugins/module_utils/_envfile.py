@@ -19,7 +19,6 @@ import re
 
 _LINE = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*(.*?)\s*$")
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "\\": "\\", '"': '"'}
-_PLAIN = re.compile(r"[A-Za-z0-9_./:@%+,=-]*\Z")
 
 
 class EnvFileError(ValueError):
@@ -76,20 +75,3 @@ def parse(text):
             raise EnvFileError("line %d: expected KEY=VALUE" % lineno)
         result[match.group(1)] = _value(match.group(2), lineno)
     return result
-
-
-def _quote(value):
-    if _PLAIN.match(value):
-        return value
-    escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
-    return '"%s"' % escaped
-
-
-def render(mapping):
-    """Serialize a mapping so that ``parse(render(m)) == m``."""
-    lines = []
-    for name, value in mapping.items():
-        if not _LINE.match("%s=" % name):
-            raise EnvFileError("%r is not a valid variable name" % (name,))
-        lines.append("%s=%s\n" % (name, _quote(str(value))))
-    return "".join(lines)

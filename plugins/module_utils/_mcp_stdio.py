@@ -5,7 +5,9 @@
 
 """A minimal MCP client over stdio: start a server the way an IDE does and prove it answers.
 
-Newline-delimited JSON-RPC 2.0 on the server's stdin/stdout. The server runs without a shell in
+Newline-delimited JSON-RPC 2.0 on the server's stdin/stdout. The session opens as the newest
+clients open it: ``server/discover`` (revision 2026-07-28), then ``initialize`` when the server
+does not take it (see :meth:`StdioServer.open_session`). The server runs without a shell in
 a session (process group) of its own with an explicit environment; one selector loop reads
 stdout and stderr and writes stdin, so a chatty stderr or a server that does not read its stdin
 cannot block the probe. One deadline covers everything from spawn to reap: when it passes, the
@@ -33,8 +35,26 @@ import time
 
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._redact import redact_text
 
+# What initialize offers (revisions up to 2025-11-25 negotiate through it).
 PROTOCOL_VERSION = "2025-11-25"
 CLIENT_INFO = {"name": "mcpfleet.mcp.mcp_probe", "version": "1"}
+# Revision 2026-07-28 replaces initialize (and notifications/initialized) with server/discover,
+# and every request then carries this envelope in its params' _meta.
+DISCOVER_VERSION = "2026-07-28"
+ENVELOPE = {
+    "io.modelcontextprotocol/protocolVersion": DISCOVER_VERSION,
+    "io.modelcontextprotocol/clientInfo": CLIENT_INFO,
+    "io.modelcontextprotocol/clientCapabilities": {},
+}
+# Where a 2026-07-28 result names the server (display only: it may be absent).
+SERVER_INFO_KEY = "io.modelcontextprotocol/serverInfo"
+# How initialize is refused by a server whose session server/discover has already opened.
+UNSUPPORTED_PROTOCOL_VERSION = -32022
+# How long server/discover is waited for, counted from spawn: a third of the timeout, at most
+# 10 s (the official SDK's own wait). A server that drops unknown methods never answers it, and
+# the rest of the timeout, two thirds or more, is initialize's. A later answer still counts.
+DISCOVER_SHARE = 1.0 / 3
+DISCOVER_WAIT = 10.0
 
 # After stdin closes, how long a server may take to exit on its own before SIGTERM, then SIGKILL.
 CLOSE_GRACE = 2.0
@@ -224,17 +244,32 @@ class StdioServer:
         self.started = None
         self.ready_ms = None
         self.total_ms = None
+        # The session: how it opened (discover or initialize) and what the server said then.
+        self.handshake = None
+        self.protocol_version = None
+        self.server_info = None
+        self.capabilities = None
+        # Why the server was started again, when it ended on server/discover.
+        self.restarted = None
+        self._envelope = None
         self._proc = None
         self._selector = None
+        self._next_id = 0
+        self._phase = "spawn"
+        self._reset_pipes()
+
+    def _reset_pipes(self):
+        """Forget what the process said and what was not sent to it yet (before a spawn)."""
         self._partial = []
         self._partial_size = 0
         self._lines = collections.deque()
         self._stderr = bytearray()
         self._stderr_cut = False
         self._closing = False
-        self._next_id = 0
-        self._phase = "spawn"
         self._pending = b""
+        # Requests whose answers are kept when they come, and those answers (id -> message).
+        self._awaited = []
+        self._answers = {}
 
     def __enter__(self):
         self.start()
@@ -247,6 +282,9 @@ class StdioServer:
 
     def start(self):
         self.started = time.monotonic()
+        self._spawn()
+
+    def _spawn(self):
         if self.cwd and not os.path.isdir(self.cwd):
             raise SpawnError("working directory %s does not exist" % self.cwd, "spawn")
         executable = find_command(self.argv[0], self.env.get("PATH", ""), self.cwd)
@@ -377,6 +415,18 @@ class StdioServer:
         """
         if self._proc is None or self.total_ms is not None:
             return
+        self._end(kill)
+        self.total_ms = self.elapsed_ms()
+
+    def _restart(self):
+        """Start the command again after its process ended, within the same deadline."""
+        self._end(kill=True)
+        self._proc = None
+        self._reset_pipes()
+        self._spawn()
+
+    def _end(self, kill):
+        """Close stdin, let the process exit (or kill its group), reap it and close the pipes."""
         self._closing = True
         try:
             if not self._proc.stdin.closed:
@@ -394,7 +444,6 @@ class StdioServer:
             self._selector.close()
             self._proc.stdout.close()
             self._proc.stderr.close()
-            self.total_ms = self.elapsed_ms()
 
     def _drain(self):
         """Read what the dead group left in the pipes (stderr's last words) without waiting.
@@ -408,8 +457,11 @@ class StdioServer:
 
     # -- JSON-RPC ---------------------------------------------------------------------------
 
-    def _read_message(self):
-        """The next message for us; answers the server's own requests on the way."""
+    def _read_message(self, until=None):
+        """The next message for us, or None when ``until`` (at most the deadline) passes first.
+
+        Answers the server's own requests on the way.
+        """
         phase = self._phase
         while True:
             while self._lines:
@@ -417,14 +469,18 @@ class StdioServer:
                 if message is not None:
                     return message
             if not self._registered(self._proc.stdout):
-                returncode = self._wait_exit(self.deadline)
-                if returncode is None:
-                    raise Timeout("the server closed its stdout during %s but kept running" % phase, phase)
-                raise EarlyExit(returncode, phase)
-            left = self._remaining()
-            if left <= 0:
+                returncode = self._wait_exit(self.deadline if until is None else until)
+                if returncode is not None:
+                    raise EarlyExit(returncode, phase)
+                if until is not None:
+                    return None
+                raise Timeout("the server closed its stdout during %s but kept running" % phase, phase)
+            now = time.monotonic()
+            if until is not None and now >= until:
+                return None
+            if now >= self.deadline:
                 raise Timeout("no answer to %s within the timeout of %ss" % (phase, self.timeout), phase)
-            self._pump(min(left, EXIT_POLL))
+            self._pump(min(self.deadline - now, EXIT_POLL))
             if not self._lines and self._proc.poll() is not None:
                 # The server is gone but a descendant holds its stdout open: no answer can come
                 # (once what is already in the pipe has been read).
@@ -459,31 +515,126 @@ class StdioServer:
                             "error": {"code": -32601, "message": "method not supported by this client"}})
         return None
 
-    def request(self, method, params):
+    def _call(self, method, params):
+        """Send a request, with the session's envelope; its id, whose answer is awaited."""
         self._phase = method
         self._next_id += 1
-        request_id = self._next_id
-        self._send({"jsonrpc": "2.0", "id": request_id, "method": method, "params": params})
-        while True:
-            message = self._read_message()
-            if message.get("id") != request_id:
-                continue  # a late answer to something else
-            if "error" in message:
-                raise RpcError(message["error"], method, self.secrets)
-            result = message.get("result")
-            _check(isinstance(result, dict), method, "no result object")
-            return result
+        if self._envelope:
+            params = dict(params, _meta=self._envelope)
+        self._send({"jsonrpc": "2.0", "id": self._next_id, "method": method, "params": params})
+        self._awaited.append(self._next_id)
+        return self._next_id
 
-    def initialize(self):
-        result = self.request("initialize", {
+    def _answer(self, request_id, until=None):
+        """The answer to ``request_id``, or None when ``until`` passes first.
+
+        Answers to the other awaited requests are kept on the way; any other is a late answer to
+        something else, dropped.
+        """
+        while request_id not in self._answers:
+            message = self._read_message(until)
+            if message is None:
+                return None
+            key = message.get("id")
+            if isinstance(key, int) and not isinstance(key, bool) and key in self._awaited:
+                self._awaited.remove(key)
+                self._answers[key] = message
+        return self._answers.pop(request_id)
+
+    def _result(self, method, message):
+        """The result of an answer: RpcError for an error, ProtocolError for no usable result."""
+        if "error" in message:
+            raise RpcError(message["error"], method, self.secrets)
+        result = message.get("result")
+        _check(isinstance(result, dict), method, "no result object")
+        # 2026-07-28 results say their type; "input_required" asks for input the probe cannot give.
+        _check(result.get("resultType", "complete") == "complete", method, "resultType is not complete")
+        return result
+
+    def request(self, method, params):
+        return self._result(method, self._answer(self._call(method, params)))
+
+    def _take(self, handshake, result):
+        """Open the session that a handshake's ``result`` gives; ProtocolError when it is malformed."""
+        if handshake == "discover":
+            phase, meta = "server/discover", result.get("_meta", {})
+            _check(isinstance(meta, dict), phase, "_meta is not an object")
+            versions = result.get("supportedVersions")
+            _check(isinstance(versions, list), phase, "supportedVersions is not a list")
+            _check(DISCOVER_VERSION in versions, phase, "supportedVersions lacks %s" % DISCOVER_VERSION)
+            version, server_info = DISCOVER_VERSION, meta.get(SERVER_INFO_KEY, {})
+        else:
+            phase, version, server_info = "initialize", result.get("protocolVersion"), result.get("serverInfo", {})
+            _check(isinstance(version, str), phase, "protocolVersion is not a string")
+        _check(isinstance(result.get("capabilities", {}), dict), phase, "capabilities is not an object")
+        _check(isinstance(server_info, dict), phase, "serverInfo is not an object")
+        self.handshake, self.protocol_version = handshake, version
+        self.server_info, self.capabilities = server_info, result.get("capabilities") or {}
+        self._envelope = ENVELOPE if handshake == "discover" else None
+        self.ready_ms = self.elapsed_ms()
+        return result
+
+    def _discovered(self, message):
+        """The result of an answer to server/discover when it opens the session, else None (an
+        error, a malformed answer, or none of the revisions the probe speaks)."""
+        try:
+            return self._take("discover", self._result("server/discover", message))
+        except (RpcError, ProtocolError):
+            return None
+
+    def open_session(self):
+        """Open the session as the newest clients do; the result of the answer that opened it.
+
+        server/discover first. On any error answer, a malformed answer, or no answer within its
+        share of the timeout (DISCOVER_SHARE), initialize on the same process. A server that
+        ends before it answers server/discover (one that exits on an unknown method) is started
+        again, once and within the same deadline, for initialize alone: today's clients open
+        with initialize, so it works for them.
+        """
+        until = min(self.started + min(self.timeout * DISCOVER_SHARE, DISCOVER_WAIT), self.deadline)
+        discover_id = self._call("server/discover", {"_meta": ENVELOPE})
+        try:
+            answer = self._answer(discover_id, until)
+            if answer is None:
+                return self.initialize(late_discover=discover_id)
+            return self._discovered(answer) or self.initialize()
+        except EarlyExit as exc:
+            if discover_id not in self._awaited:
+                raise  # it answered server/discover: something else ended it
+            # Named after server/discover even when initialize was sent too: the discover was unanswered.
+            self.restarted = str(EarlyExit(exc.returncode, "server/discover"))
+            self._restart()
+            return self.initialize()
+        finally:
+            # The session is open (or failed): a later answer to server/discover is dropped.
+            self._awaited, self._answers = [], {}
+
+    def _late_discover(self, discover_id, refusal):
+        """The result of a late answer to server/discover that opens the session, else None."""
+        answer = self._answers.pop(discover_id, None)
+        if answer is None and discover_id in self._awaited and isinstance(refusal, dict) \
+                and refusal.get("code") == UNSUPPORTED_PROTOCOL_VERSION:
+            answer = self._answer(discover_id, self.deadline)
+        return None if answer is None else self._discovered(answer)
+
+    def initialize(self, late_discover=None):
+        """The initialize handshake and notifications/initialized; the result of the answer.
+
+        ``late_discover`` is the id of a server/discover sent before and not answered yet: when
+        initialize is refused, a valid late answer to it opens the session instead. A slow server
+        that took the server/discover after all refuses initialize with
+        UNSUPPORTED_PROTOCOL_VERSION; its answer to server/discover is then waited for.
+        """
+        message = self._answer(self._call("initialize", {
             "protocolVersion": PROTOCOL_VERSION,
             "capabilities": {},
             "clientInfo": CLIENT_INFO,
-        })
-        _check(isinstance(result.get("protocolVersion"), str), "initialize", "protocolVersion is not a string")
-        _check(isinstance(result.get("capabilities", {}), dict), "initialize", "capabilities is not an object")
-        _check(isinstance(result.get("serverInfo", {}), dict), "initialize", "serverInfo is not an object")
-        self.ready_ms = self.elapsed_ms()
+        }))
+        if late_discover is not None and "error" in message:
+            discovered = self._late_discover(late_discover, message["error"])
+            if discovered is not None:
+                return discovered
+        result = self._take("initialize", self._result("initialize", message))
         self._send({"jsonrpc": "2.0", "method": "notifications/initialized"})
         return result
 
@@ -514,11 +665,13 @@ class StdioServer:
         return result
 
 
-def probe(argv, env, cwd=None, timeout=30.0, call=None, secrets=()):
-    """Start the server, initialize, list all tools, optionally call one, shut it down.
+def probe(argv, env, cwd=None, timeout=30.0, call=None, secrets=(), warnings=None):
+    """Start the server, open the session, list all tools, optionally call one, shut it down.
 
-    Returns a dict (server_info, protocol_version, tools, ready_ms, total_ms, stderr, and
-    call_result when ``call`` = {"tool", "arguments"} is given). Raises McpError
+    Returns a dict (server_info, protocol_version, handshake, tools, ready_ms, total_ms, stderr,
+    and call_result when ``call`` = {"tool", "arguments"} is given). What the caller should
+    warn about (a server that had to be started again) is appended to the list ``warnings``,
+    whether the probe passes or fails. Raises McpError
     with ``partial`` (total_ms always set) and ``stderr`` filled in. ``secrets`` are masked
     in the excerpts of what the server said; the caller masks the rest of the result.
     """
@@ -526,10 +679,14 @@ def probe(argv, env, cwd=None, timeout=30.0, call=None, secrets=()):
     server = StdioServer(argv, env, cwd=cwd, timeout=timeout, secrets=secrets)
     try:
         with server:
-            init = server.initialize()
-            facts.update(server_info=init.get("serverInfo") or {}, protocol_version=init["protocolVersion"], ready_ms=server.ready_ms)
+            server.open_session()
+            facts.update(server_info=server.server_info, protocol_version=server.protocol_version, handshake=server.handshake,
+                         ready_ms=server.ready_ms)
+            if server.restarted and warnings is not None:
+                warnings.append("%s, the first request of clients that speak MCP %s (such as the MCP Python SDK 2.x), "
+                                "which cannot use it; started again, it answered initialize" % (server.restarted, DISCOVER_VERSION))
             # A server that does not declare tools is not asked for them (the spec says so).
-            facts["tools"] = [tool["name"] for tool in server.list_tools()] if "tools" in (init.get("capabilities") or {}) else []
+            facts["tools"] = [tool["name"] for tool in server.list_tools()] if "tools" in server.capabilities else []
             if call:
                 facts["call_result"] = server.call_tool(call["tool"], call.get("arguments"))
     except McpError as exc:

@@ -20,11 +20,12 @@ from concurrent.futures import ThreadPoolExecutor
 from ansible_collections.mcpfleet.mcp.plugins.module_utils import _probe_reuse as probe_reuse
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._as_user import UserProcessError, UserProcessTimeout, call_as_each
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._clients import (
-    ClientError, find_entry, get_profile, read_entry, resolve_from_params,
+    ENTRY_LOCATION_OPTIONS, ClientError, find_entry, get_profile, read_entry, resolve_from_params,
 )
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._config_file import ConfigFileError, decode, read_bytes, read_text
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._envfile import EnvFileError, parse as parse_env_file
-from ansible_collections.mcpfleet.mcp.plugins.module_utils._jsonc import Document, JsoncError
+from ansible_collections.mcpfleet.mcp.plugins.module_utils._documents import profile_document
+from ansible_collections.mcpfleet.mcp.plugins.module_utils._jsonc import JsoncError
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._mcp_stdio import (
     McpError, become_subreaper, ide_environment, kill_descendants, merge_environment, probe,
 )
@@ -35,7 +36,7 @@ from ansible_collections.mcpfleet.mcp.plugins.module_utils._users import Account
 DIRECT_OPTIONS = ("command", "args", "env", "env_file", "cwd")
 CLIENT_ONLY_OPTIONS = ("path", "key", "user_data_dir", "editor", "user_env")
 # What one item of the targets option says: where to read an entry, and as whom.
-TARGET_OPTIONS = ("client", "user", "scope", "workspace") + CLIENT_ONLY_OPTIONS
+TARGET_OPTIONS = ("client", "user") + ENTRY_LOCATION_OPTIONS
 # How to probe, whatever the entry: mcp_probe's options, and mcp_user_config's probe.
 PROBE_OPTIONS_SPEC = dict(
     path_env=dict(type="str", default="/usr/local/bin:/usr/bin:/bin"),
@@ -94,7 +95,7 @@ def _from_client(params, launch, client_env):
     if text is None:
         raise ProbeSetupError("%s does not exist: client %s has no configuration for %s" % (launch.path, params["client"], launch.account.name))
     try:
-        entry = find_entry(profile, Document(text, grammar=profile["grammar"]), params["name"])
+        entry = find_entry(profile, profile_document(profile, text), params["name"])
     except JsoncError as exc:
         raise ProbeSetupError("%s cannot be parsed the way %s parses it: %s" % (launch.path, profile["title"], exc))
     if entry is None:
@@ -164,7 +165,7 @@ def run_launch(launch, params):
     result = dict(changed=False, launch=launch.describe(), warnings=launch.warnings)
     try:
         facts = probe(launch.argv, launch.env, cwd=launch.cwd, timeout=params["timeout"], call=params["call"],
-                      secrets=launch.secrets)
+                      secrets=launch.secrets, warnings=launch.warnings)
     except McpError as exc:
         result.update(redact_value(dict((key, value) for key, value in exc.partial.items() if value is not None), launch.secrets))
         result["stderr"] = redact_text("\n".join(exc.stderr), launch.secrets)

@@ -35,7 +35,7 @@ REUSE_SPEC = dict(type="dict", options=dict(
     files=dict(type="list", elements="str", default=[]),
 ))
 # What a kept result may hold: the facts of a probe, never the user's process details.
-KEPT = ("server_info", "protocol_version", "tools", "ready_ms", "total_ms", "call_result")
+KEPT = ("server_info", "protocol_version", "handshake", "tools", "ready_ms", "total_ms", "call_result")
 
 
 class ReuseError(Exception):

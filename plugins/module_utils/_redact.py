@@ -26,7 +26,8 @@ __metaclass__ = type
 import json
 import re
 
-from ansible_collections.mcpfleet.mcp.plugins.module_utils._jsonc import Document, JsoncError, json_equal
+from ansible_collections.mcpfleet.mcp.plugins.module_utils._documents import open_document
+from ansible_collections.mcpfleet.mcp.plugins.module_utils._jsonc import JsoncError, json_equal
 
 MASK = "********"
 # Shown on the after side of a diff where a masked value replaces a different one, so that a
@@ -60,14 +61,15 @@ def collect(entries, secret_keys, extra=()):
     return secrets
 
 
-def collect_text(text, grammar, key_path, secret_keys):
+def collect_text(text, grammar, key_path, secret_keys, named_list=None):
     """Return the set of secret strings in every server entry of a config file's text.
 
     Every occurrence counts: the shadowed copies of a duplicate ``servers``, entry or ``env`` key
-    included. A text that does not parse gives an empty set.
+    included. A text that does not parse gives an empty set. ``named_list``: see
+    ``_documents.open_document``.
     """
     try:
-        document = Document(text or "", grammar=grammar)
+        document = open_document(text or "", grammar, key_path, named_list)
     except JsoncError:
         return set()
     return collect_document(document, key_path, secret_keys)
@@ -164,19 +166,19 @@ def redact_entry(entry, secret_keys, secrets=()):
     return redact_value(masked, secrets)
 
 
-def redact_file_texts(before, after, grammar, key_path, secret_keys, secrets=()):
+def redact_file_texts(before, after, grammar, key_path, secret_keys, secrets=(), named_list=None):
     """Redact the before and after texts of a config file for a diff.
 
     Every server entry under ``key_path`` has its secret values replaced in place (the text
     keeps its layout, so the diff shows only real changes), a value that differs between the
     sides is shown as CHANGED_MASK on the after side, and any other occurrence of a secret is
     masked as a substring. Every copy of a duplicate key is redacted, not only the one that
-    counts as data.
+    counts as data. ``named_list``: see ``_documents.open_document``.
     """
     documents = []
     for text in (before, after):
         try:
-            documents.append(Document(text or "", grammar=grammar))
+            documents.append(open_document(text or "", grammar, key_path, named_list))
         except JsoncError:
             documents.append(None)
     all_secrets = set(secrets)

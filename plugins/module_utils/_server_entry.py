@@ -43,7 +43,8 @@ from ansible_collections.mcpfleet.mcp.plugins.module_utils._config_file import (
     real_path,
     write_backup,
 )
-from ansible_collections.mcpfleet.mcp.plugins.module_utils._jsonc import Document, JsoncError, render
+from ansible_collections.mcpfleet.mcp.plugins.module_utils._documents import profile_document, render
+from ansible_collections.mcpfleet.mcp.plugins.module_utils._jsonc import JsoncError
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._supersede import MATCHERS_SPEC, describe_superseded, superseded_entries
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._redact import collect, collect_document, redact_entry, redact_file_texts
 
@@ -137,8 +138,8 @@ class Editor:
                 return None, None, None
             if not self.create:
                 raise ConfigFileError("%s does not exist and create=false" % self.path)
-            text = render(new_file_data(self.profile))
-        document = Document(text, grammar=self.profile["grammar"])
+            text = render(new_file_data(self.profile), self.profile["grammar"])
+        document = profile_document(self.profile, text)
         current = find_entry(self.profile, document, self.name)
         # Every secret the file holds, shadowed copies of duplicate keys included: for masking.
         self.secrets_seen |= collect_document(document, self.profile["key"], secret_keys(self.profile))
@@ -268,7 +269,8 @@ def edit_config(account, params, check_mode, diff):
     if backup_file:
         result["backup_file"] = backup_file
     if diff:
-        before, after = redact_file_texts(before_text or "", new_text or "", profile["grammar"], profile["key"], keys, secrets)
+        before, after = redact_file_texts(before_text or "", new_text or "", profile["grammar"], profile["key"], keys, secrets,
+                                          profile["named_list"])
         result["diff"] = dict(before=before, after=after, before_header=path, after_header=path)
     return result
 

@@ -13,10 +13,25 @@ module: mcp_probe
 short_description: Prove that an MCP server starts and answers, the way a client would start it
 version_added: 1.0.0
 description:
-  - Starts one MCP server over stdio and speaks the Model Context Protocol with it,
-    C(initialize) (protocol version C(2025-11-25), accepting whatever version the server
-    negotiates), C(notifications/initialized), every page of C(tools/list) and, with O(call),
-    one C(tools/call). Then it closes the server's stdin and reaps it.
+  - Starts one MCP server over stdio and speaks the Model Context Protocol with it. It opens the
+    session as the newest clients do, then reads every page of C(tools/list) and, with O(call),
+    makes one C(tools/call). Then it closes the server's stdin and reaps it.
+  - The session opens with C(server/discover) (revision C(2026-07-28), as the official MCP
+    Python SDK 2.x sends it). Later requests then carry the revision's envelope in their
+    C(_meta), and no C(notifications/initialized) is sent. The probe falls back to C(initialize)
+    (protocol version C(2025-11-25), accepting whatever version the server negotiates) and
+    C(notifications/initialized), on the same process, when C(server/discover) gets any error,
+    a malformed answer, an answer that offers no revision the probe speaks, or no answer within a
+    third of O(timeout) (at most 10 seconds, counted from spawn). That leaves C(initialize) at least
+    two thirds of O(timeout) with a server that drops unknown methods without an answer. A late
+    answer to C(server/discover) still opens the session when the server then refuses
+    C(initialize) (a slow server that took the discover after all). RV(handshake) and
+    RV(protocol_version) tell which one answered.
+  - A server that exits before it answers C(server/discover) is started again, once and within
+    the same O(timeout), and asked C(initialize) alone. Today's clients open with C(initialize),
+    so such a server works for them. The task then warns, because clients that open with
+    C(server/discover) cannot use that server. A server that fails at every start is therefore
+    started twice, and the second failure is reported.
   - With O(client) and O(name) the server is read from that client's configuration the way the
     client reads it, through the same client profiles as M(mcpfleet.mcp.mcp_server). That covers the file,
     its grammar and key, the entry's C(command), C(args), C(env), C(envFile) and C(cwd), and the
@@ -88,6 +103,8 @@ options:
           - claude_desktop
           - cline
           - code_server
+          - codex
+          - continue
           - copilot_cli
           - cursor
           - gemini_cli
@@ -102,8 +119,6 @@ options:
           - vscodium
           - windsurf
           - zed
-          - codex
-          - continue
       user:
         description:
           - As O(user).
@@ -287,7 +302,8 @@ notes:
     not reach an IDE.
   - V(not_executable) means the file lacks the execute bit for O(user), or lives on a
     C(noexec) mount.
-  - V(early_exit) means the server exited before it answered; RV(stderr) shows its last lines.
+  - V(early_exit) means the server exited before it answered; RV(stderr) shows its last lines
+    (those of the second start when it exited on C(server/discover) and was started again).
     Exit code 127 from a C(#!/usr/bin/env node) script means C(node) is not on the C(PATH). A
     Node too old for the package's C(engines) usually fails with a syntax error.
     C(@sentry/mcp-server) exits 1 without an access token, with an C(http://) host value and
@@ -358,15 +374,29 @@ EXAMPLES = r"""
 
 RETURN = r"""
 server_info:
-  description: The server's C(serverInfo) from C(initialize).
-  returned: when the server answered C(initialize)
+  description:
+    - The server's C(serverInfo), from C(initialize), or from the C(io.modelcontextprotocol/serverInfo)
+      key of the C(_meta) of the answer to C(server/discover).
+    - Empty when the server did not name itself (that key is optional).
+  returned: when the session opened
   type: dict
   sample: {"name": "Sentry MCP", "version": "0.39.0"}
 protocol_version:
-  description: The protocol version the server negotiated.
-  returned: when the server answered C(initialize)
+  description:
+    - The revision of the session. V(2026-07-28) when the server answered C(server/discover),
+      else the protocol version the server negotiated through C(initialize).
+  returned: when the session opened
   type: str
   sample: "2025-11-25"
+handshake:
+  description:
+    - Which request opened the session. V(discover) means C(server/discover) (revision
+      C(2026-07-28)); V(initialize) means the C(initialize) fallback (revisions up to C(2025-11-25)).
+  returned: when the session opened
+  type: str
+  choices: [discover, initialize]
+  sample: initialize
+  version_added: 1.1.0
 tools:
   description:
     - Names of the server's tools, from every page of C(tools/list), in the server's order.
@@ -376,12 +406,14 @@ tools:
   elements: str
   sample: [find_organizations, find_projects, execute_sentry_tool]
 ready_ms:
-  description: Milliseconds from spawn to the answer to C(initialize).
-  returned: when the server answered C(initialize)
+  description:
+    - Milliseconds from spawn to the answer that opened the session (RV(handshake)). When the
+      server was started again, from the first spawn.
+  returned: when the session opened
   type: int
   sample: 742
 total_ms:
-  description: Milliseconds from spawn to reaping the server.
+  description: Milliseconds from spawn to reaping the server (the first spawn and the last reap).
   returned: when the server was started
   type: int
   sample: 1130
@@ -496,7 +528,11 @@ failure:
       type: str
       sample: early_exit
     phase:
-      description: The step that failed, V(setup) (reading the entry), V(spawn), V(initialize), V(tools/list) or V(tools/call).
+      description:
+        - The step that failed, V(setup) (reading the entry), V(spawn), V(server/discover),
+          V(initialize), V(tools/list) or V(tools/call).
+        - V(server/discover) only for what no fallback can mend, such as a line that is not
+          JSON-RPC on stdout.
       type: str
       sample: initialize
     exit_code:

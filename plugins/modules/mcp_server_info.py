@@ -82,7 +82,7 @@ options:
       - Defaults to every client that has a file of its own in the user's home (all but
         V(generic)). Each client's default file is read, as C(mcp_server) would resolve it with
         default options (for example C(~/.local/share/code-server/User/mcp.json) for
-        V(code_server)). V(codex) (TOML) and V(continue) (YAML) are not read.
+        V(code_server)).
     type: list
     elements: str
     choices:
@@ -92,6 +92,8 @@ options:
       - claude_desktop
       - cline
       - code_server
+      - codex
+      - continue
       - copilot_cli
       - cursor
       - gemini_cli

@@ -6,19 +6,25 @@ how to list and how to `mcp add` with the client's own CLI, and a pre-existing u
 
 Pre-existing files carry comments where the client's grammar allows them, another server
 (``keep``, a second real Sentry server) and keys unknown to the module, all of which must
-survive. ``{keep}`` in a template is replaced by the keep entry in the client's own form.
+survive. ``{keep}`` in a template is replaced by the keep entry in the client's own form,
+written by the grammar's ``entry``.
 """
 
 import json
+import re
 
 import listings
 import sandbox
 
 # Where the Copilot session writes its log (relative to the home), read by listings.copilot.
 COPILOT_LOGS = ".copilot/tier-logs"
+# The model block the Continue session adds with --model (relative to the home): the user's
+# config.yaml stays as the module wrote it.
+CONTINUE_MODEL = ".tier/continue-model.yaml"
 
 # A user's own file for each grammar. Gemini and Qwen accept comments but reject trailing
-# commas; opencode and VS Code take full JSONC; the others strict JSON.
+# commas; opencode and VS Code take full JSONC; Codex TOML and Continue YAML (comments with #);
+# the others strict JSON.
 _GEMINI_FILE = """{
   // my own settings, kept by hand
   "ui": {"theme": "GitHub"},
@@ -46,6 +52,34 @@ _VSCODE_FILE = """{
   },
   "inputs": [],
 }
+"""
+
+_CODEX_FILE = """# My Codex settings, kept by hand.
+model = "o3"   # the model I use
+
+[tui]
+notifications = true
+
+# a server I added myself
+[mcp_servers.keep]
+{keep}
+tool_timeout_sec = 120   # slow tools
+
+[projects."/srv/app"]
+trust_level = "trusted"
+"""
+
+_CONTINUE_FILE = """# My Continue assistant, kept by hand
+name: My Assistant
+version: 1.0.0
+schema: v1
+rules:
+  - Answer briefly.   # mine
+mcpServers:
+  # a server I added myself
+  - name: keep
+{keep}
+    connectionTimeout: 60000
 """
 
 
@@ -85,28 +119,84 @@ def _stdio(argv, env, **more):
     return entry
 
 
+def _json_entry(entry):
+    # Indented for its place in the JSON templates.
+    return json.dumps(entry, indent=2).replace("\n", "\n    ")
+
+
+def _toml_entry(entry):
+    # The keys of a [mcp_servers.keep] table; env as an inline table, as users write it. JSON's
+    # strings, string arrays and integers are valid TOML.
+    def value(item):
+        if isinstance(item, dict):
+            return "{ %s }" % ", ".join("%s = %s" % (key, json.dumps(inner)) for key, inner in item.items())
+        return json.dumps(item)
+    return "\n".join("%s = %s" % (key, value(item)) for key, item in entry.items())
+
+
+def _yaml_entry(entry):
+    # The members of a list item in block style, below its "- name:" line. JSON's quoted strings
+    # are valid YAML double-quoted scalars.
+    lines = []
+    for key, item in entry.items():
+        if isinstance(item, list):
+            lines += ["    %s:" % key] + ["      - %s" % json.dumps(inner) for inner in item]
+        elif isinstance(item, dict):
+            lines += ["    %s:" % key] + ["      %s: %s" % (inner, json.dumps(text)) for inner, text in item.items()]
+        else:
+            lines.append("    %s: %s" % (key, json.dumps(item)))
+    return "\n".join(lines)
+
+
+# How the tests read a user's file in each grammar: its comments, and markers of what the user
+# had besides the module's entry (the keep server, keys unknown to the module), each of which
+# must occur as often after the module's edit as before. "entry" writes the keep server.
+_HASH_COMMENT = re.compile(r"(?:^|(?<=\s))#[^\n]*", re.M)
+JSON = {"comments": re.compile(r"//[^\n]*|/\*.*?\*/", re.S), "entry": _json_entry,
+        "kept": ('"keep"', '"theme"', '"numStartups"', '"projects"', '"inputs"', '"trust"', '"autoApprove"', '"$schema"')}
+TOML = {"comments": _HASH_COMMENT, "entry": _toml_entry,
+        "kept": ("[mcp_servers.keep]", "model =", "[tui]", "tool_timeout_sec =", '[projects."/srv/app"]')}
+YAML = {"comments": _HASH_COMMENT, "entry": _yaml_entry,
+        "kept": ("- name: keep", "name: My Assistant", "rules:", "connectionTimeout:")}
+
+# Codex talks to its model with the Responses API; the provider comes on the command line.
+_CODEX_PROVIDER = '{name="tier", base_url="http://127.0.0.1:%d/v1", wire_api="responses"}' % sandbox.MODEL_PORT
+_CONTINUE_MODEL_BLOCK = """name: tier model
+version: 1.0.0
+schema: v1
+models:
+  - name: double
+    provider: openai
+    model: gpt-4o
+    apiBase: http://127.0.0.1:%d/v1
+    apiKey: not-a-key
+    roles:
+      - chat
+""" % sandbox.MODEL_PORT
+
+
 # keep: the pre-existing server in the client's own entry form (argv, env) -> dict.
 CLIENTS = {
     "claude_code": {
-        "profile": "claude_code", "file": ".claude.json", "list": [["mcp", "list"]], "parse": listings.claude,
+        "profile": "claude_code", "grammar": JSON, "file": ".claude.json", "list": [["mcp", "list"]], "parse": listings.claude,
         "add": _claude_add, "comments": False, "client_add_keeps_comments": False,
         "existing": '{\n  "numStartups": 3,\n  "theme": "dark",\n  "projects": {"/srv/app": {"allowedTools": []}},\n'
                     '  "mcpServers": {\n    "keep": {keep}\n  }\n}\n',
         "keep": lambda argv, env: dict(_stdio(argv, env), type="stdio"),
     },
     "gemini_cli": {
-        "profile": "gemini_cli", "file": ".gemini/settings.json", "list": [["mcp", "list"]], "parse": listings.gemini,
+        "profile": "gemini_cli", "grammar": JSON, "file": ".gemini/settings.json", "list": [["mcp", "list"]], "parse": listings.gemini,
         "add": _gemini_add, "comments": True, "client_add_keeps_comments": True,
         "env": {"GEMINI_CLI_TRUST_WORKSPACE": "true"},
         "existing": _GEMINI_FILE, "keep": lambda argv, env: _stdio(argv, env, trust=False),
     },
     "qwen_code": {
-        "profile": "qwen_code", "file": ".qwen/settings.json", "list": [["mcp", "list"]], "parse": listings.gemini,
+        "profile": "qwen_code", "grammar": JSON, "file": ".qwen/settings.json", "list": [["mcp", "list"]], "parse": listings.gemini,
         "add": _gemini_add, "comments": True, "client_add_keeps_comments": True,
         "existing": _GEMINI_FILE, "keep": lambda argv, env: _stdio(argv, env, trust=False),
     },
     "opencode": {
-        "profile": "opencode", "file": ".config/opencode/opencode.json", "existing_file": ".config/opencode/opencode.jsonc",
+        "profile": "opencode", "grammar": JSON, "file": ".config/opencode/opencode.json", "existing_file": ".config/opencode/opencode.jsonc",
         "list": [["mcp", "list"]], "parse": listings.opencode,
         "add": _dashdash_add, "comments": True, "client_add_keeps_comments": True,
         "existing": _OPENCODE_FILE,
@@ -114,7 +204,7 @@ CLIENTS = {
     },
     "copilot_cli": {
         # `mcp get` reads the file without connecting; the session below connects.
-        "profile": "copilot_cli", "file": ".copilot/mcp-config.json", "list": [["mcp", "get", "{name}"]],
+        "profile": "copilot_cli", "grammar": JSON, "file": ".copilot/mcp-config.json", "list": [["mcp", "get", "{name}"]],
         "session": {
             # A one-prompt run starts every configured server before its first model call.
             # Offline mode (documented in `copilot help environment`) needs no GitHub login; the
@@ -135,7 +225,7 @@ CLIENTS = {
         "keep": lambda argv, env: dict(_stdio(argv, env), type="local", tools=["*"]),
     },
     "cline": {
-        "profile": "cline", "file": ".cline/data/settings/cline_mcp_settings.json", "list": "cline_list",
+        "profile": "cline", "grammar": JSON, "file": ".cline/data/settings/cline_mcp_settings.json", "list": "cline_list",
         "parse": listings.cline, "add": _cline_add, "comments": False, "client_add_keeps_comments": False,
         # Its add cannot set env, and the server exits without a token: the added server gets
         # one on its command line (PUBLIC_TOKEN, not a secret of the tier).
@@ -145,9 +235,43 @@ CLIENTS = {
     },
     # mcporter reads VS Code's user mcp.json (among others): it proves the VS Code profile.
     "mcporter": {
-        "profile": "vscode", "file": ".config/Code/User/mcp.json", "list": [["list", "--json"]], "parse": listings.mcporter,
+        "profile": "vscode", "grammar": JSON, "file": ".config/Code/User/mcp.json", "list": [["list", "--json"]], "parse": listings.mcporter,
         "add": _mcporter_add, "comments": True, "client_add_keeps_comments": True,
         "existing": _VSCODE_FILE, "keep": lambda argv, env: dict(_stdio(argv, env), type="stdio"),
+    },
+    "codex": {
+        # `mcp get` reads the file without connecting (its --json form prints env values); the
+        # session below connects.
+        "profile": "codex", "grammar": TOML, "file": ".codex/config.toml", "list": [["mcp", "get", "{name}"]],
+        "session": {
+            # One `codex exec` turn starts every enabled server and offers the tools of each
+            # that is ready to the model: the double, whose log holds them. Codex waits about 1 s
+            # for optional servers before that first call and leaves out the slower ones, so the
+            # grace goes up here (a busy host). --disable plugins keeps it from syncing plugins
+            # from GitHub; warnings (a server that failed) go to stderr.
+            "argv": ["exec", "--json", "--ephemeral", "--skip-git-repo-check", "--disable", "plugins",
+                     "-c", "mcp_optional_startup_grace_ms=60000", "-c", 'model_provider="tier"',
+                     "-c", "model_providers.tier=" + _CODEX_PROVIDER, "-m", "tier-model", "Say hi."],
+            "env": {"RUST_LOG": "warn"}, "statuses": (0,),
+        },
+        "parse": listings.codex,
+        # Its add keeps the comments outside [mcp_servers], and drops those inside.
+        "add": _dashdash_add, "comments": True, "client_add_keeps_comments": False,
+        "existing": _CODEX_FILE, "keep": lambda argv, env: _stdio(argv, env, startup_timeout_sec=60),
+    },
+    "continue": {
+        # cn has no mcp command (no list, no add): the only judge is a headless session.
+        "profile": "continue", "grammar": YAML, "file": ".continue/config.yaml", "list": [],
+        "session": {
+            # `cn -p` connects every server of the file before its model call and stops (exit 1)
+            # naming those that failed; the model (the double) comes from a block file.
+            "files": {CONTINUE_MODEL: _CONTINUE_MODEL_BLOCK},
+            "argv": ["-p", "Say hi.", "--model", "{home}/" + CONTINUE_MODEL], "env": {}, "statuses": (0, 1),
+        },
+        # cn offers every server's tools under bare names: its parser needs the servers' names.
+        "parse": listings.continue_cli, "parse_needs_names": True,
+        "add": None, "comments": True,
+        "existing": _CONTINUE_FILE, "keep": lambda argv, env: dict({"type": "stdio"}, **_stdio(argv, env)),
     },
 }
 
@@ -155,5 +279,4 @@ CLIENTS = {
 def existing_text(name, argv, env):
     """The pre-existing user file of client ``name``, with the keep server inside."""
     client = CLIENTS[name]
-    keep = json.dumps(client["keep"](argv, env), indent=2).replace("\n", "\n    ")
-    return client["existing"].replace("{keep}", keep)
+    return client["existing"].replace("{keep}", client["grammar"]["entry"](client["keep"](argv, env)))

@@ -32,12 +32,17 @@ class Tier:
     def server_argv(self, port=sandbox.DOUBLE_PORT):
         return [os.path.join(self.node, "bin", "node"), self.entry, "--host=127.0.0.1:%d" % port, "--insecure-http"]
 
+    def prefix(self, client):
+        """The client's npm prefix, installed when a test first needs it."""
+        return install.install(self.cache, client, self.pins[client], self.node)
+
     def bin(self, client):
+        self.prefix(client)
         return install.bin_path(self.cache, client, self.pins[client])
 
     def installed_version(self, client):
         pin = self.pins[client]
-        with open(os.path.join(self.cache, client, "node_modules", pin["package"], "package.json")) as handle:
+        with open(os.path.join(self.prefix(client), "node_modules", pin["package"], "package.json")) as handle:
             return json.load(handle)["version"]
 
 
@@ -47,7 +52,8 @@ def tier():
         pytest.fail("the clients tier runs as root: it creates throwaway users and network namespaces")
     if not module.collection_installed():
         pytest.fail("no collection under %s: run `make collection` (make clients does)" % module.COLLECTIONS)
-    cache, node = install.install_all()
+    node = install.node_dir()
+    cache = install.cache_root(node)
     prefix = subprocess.run(["bash", os.path.join(ROOT, "tests", "setup", "sentry-mcp-tree.sh")], check=True,
                             capture_output=True, text=True, timeout=300).stdout.strip().splitlines()[-1]
     entry = os.path.join(prefix, "node_modules", "@sentry", "mcp-server", "dist", "index.js")

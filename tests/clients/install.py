@@ -5,7 +5,8 @@
 
 The cache is build/clients/<hash of pins.json and the Node version>/<client>/, one npm prefix
 per client (their dependency trees conflict). A prefix with a .done marker is reused as is, so
-a warm run costs nothing. Run as a script it installs everything and prints the cache dir.
+a warm run costs nothing. The tier installs a client when a test first needs it (a run of some
+clients installs only those); run as a script this installs every client and prints the cache dir.
 """
 
 import fcntl
@@ -65,16 +66,20 @@ def install_one(root, name, pin, node):
     return prefix
 
 
+def install(root, name, pin, node):
+    """install_one under the cache's lock: two runs at once must not install into one prefix."""
+    os.makedirs(root, exist_ok=True)
+    with open(os.path.join(root, ".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return install_one(root, name, pin, node)
+
+
 def install_all():
     """Install every pinned client (reusing the cache); return (cache root, node dir)."""
     node = node_dir()
     root = cache_root(node)
-    os.makedirs(root, exist_ok=True)
-    # Two runs at once must not install into the same prefix.
-    with open(os.path.join(root, ".lock"), "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        for name, pin in sorted(load_pins().items()):
-            install_one(root, name, pin, node)
+    for name, pin in sorted(load_pins().items()):
+        install(root, name, pin, node)
     return root, node
 
 

@@ -8,10 +8,16 @@ only evidence. A line that does not match a known form is not guessed at: a serv
 the result fails the test that looks for it.
 """
 
+import collections
 import json
 import re
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+# How steps.py passes on a call the client made to the model double: one JSON line each.
+MODEL_REQUEST = "model_request"
+# The tools cn 1.5.47 offers of its own, besides those of its MCP servers.
+CONTINUE_OWN_TOOLS = frozenset(("Read", "List", "Bash", "Fetch", "Checklist", "CheckBackgroundJob", "AskQuestion", "Exit",
+                                "Skills"))
 
 
 class Server:
@@ -27,6 +33,13 @@ class Server:
 
 def _lines(text):
     return [ANSI.sub("", line).rstrip() for line in text.splitlines()]
+
+
+def _offered(line):
+    """The tool names a model request line lists, or None for any other line."""
+    if not line.startswith('{"%s":' % MODEL_REQUEST):
+        return None
+    return json.loads(line)[MODEL_REQUEST]["tools"]
 
 
 def claude(text):
@@ -135,4 +148,73 @@ def cline(text):
         status = "connected" if server["connected"] else (server.get("error") or "not connected")
         servers[server["name"]] = Server(status, server["connected"], command, server.get("tools"))
         servers[server["name"]].timeout = server.get("timeoutSeconds")
+    return servers
+
+
+def codex(text):
+    """`codex mcp get NAME` blocks, then a `codex exec` session and the model call it made.
+
+    `mcp get` shows "NAME", "  enabled: true", "  command: ...", "  args: ..." without
+    connecting. The session offers each server it connected as a namespace of tools, seen by
+    the model double as "mcp__NAME/TOOL"; at RUST_LOG=warn Codex logs a server that did not
+    start as `MCP server startup failed server_name="NAME" error=...`. A server with no tools
+    offered stays not connected.
+    """
+    servers, last, in_session = {}, None, False
+    for line in _lines(text):
+        offered = _offered(line)
+        failed = re.search(r'MCP server startup failed server_name="([^"]+)" error=(.*)$', line)
+        if offered is not None:
+            in_session = True
+            for tool in offered:
+                match = re.match(r"^mcp__(.+)/(.+)$", tool)
+                if match:
+                    server = servers.setdefault(match.group(1), Server(None, False))
+                    server.status, server.connected = "tools offered to the model", True
+                    server.tools = (server.tools or []) + [match.group(2)]
+        elif failed:
+            servers.setdefault(failed.group(1), Server(None, False)).status = "startup failed: " + failed.group(2)
+        elif line.startswith("{"):
+            in_session = True
+        elif not in_session and re.match(r"^[A-Za-z0-9_.-]+$", line):
+            last = line
+            servers[last] = Server("not offered to the model", False)
+        elif not in_session and last is not None:
+            field = re.match(r"^\s+(command|args): (.*)$", line)
+            if field and field.group(1) == "command":
+                servers[last].command = field.group(2)
+            elif field and field.group(2) != "-":
+                servers[last].command += " " + field.group(2)
+    return servers
+
+
+def continue_cli(text, names):
+    """A `cn -p` session and the model call it made; ``names``: every server of the file.
+
+    cn shows no server names when all goes well. In headless mode it connects every server
+    before its model call, and if one fails it stops (exit 1) with one JSON line,
+    {"status": "error", "message": "MCP server(s) failed to load:\\nNAME: error..."}. Otherwise
+    the call offers cn's own tools and each connected server's tools under their bare names: N
+    servers with the same tools offer each tool N times. So each server is connected when no
+    error names it and every server tool came once per server of the file.
+    """
+    failures, offered, called = "", collections.Counter(), False
+    for line in _lines(text):
+        tools = _offered(line)
+        if tools is not None:
+            called = True
+            offered.update(tool for tool in tools if tool not in CONTINUE_OWN_TOOLS)
+        elif line.startswith('{"status":"error"'):
+            failures = json.loads(line)["message"]
+    copies = sorted(set(offered.values()))
+    servers = {}
+    for name in names:
+        failed = re.search(r"^%s: (.*)$" % re.escape(name), failures, re.M)
+        if failed:
+            servers[name] = Server("failed: " + failed.group(1), False)
+        elif not called:
+            servers[name] = Server("no model call", False)
+        else:
+            status = "server tools offered %s time(s) each" % "/".join(str(count) for count in copies)
+            servers[name] = Server(status, copies == [len(names)], tools=sorted(offered))
     return servers

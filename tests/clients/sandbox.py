@@ -20,11 +20,16 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 # The Sentry API double listens here inside every namespace; entries point --host at it.
 DOUBLE_PORT = 9000
+# The model double (tests/doubles/openai_api.py) listens here: the judge sessions of Codex and
+# Continue send their model call to it.
+MODEL_PORT = 9100
 
 
 class Result:
     def __init__(self, status, stdout, stderr, requests):
-        self.status, self.stdout, self.stderr, self.requests = status, stdout, stderr, requests
+        self.status, self.stdout, self.stderr = status, stdout, stderr
+        # {"sentry": [...], "model": [...]}: the doubles' request logs.
+        self.requests = requests
 
     @property
     def output(self):
@@ -85,13 +90,14 @@ class User:
         base.update(env or {})
         with tempfile.TemporaryDirectory(prefix="mcpc-") as work:
             spec = {"user": self.name, "argv": list(argv), "env": base, "cwd": cwd or self.home, "port": DOUBLE_PORT,
-                    "tokens": self.tokens, "record": os.path.join(work, "requests.json"), "timeout": timeout}
+                    "model_port": MODEL_PORT, "tokens": self.tokens, "record": os.path.join(work, "requests.json"),
+                    "timeout": timeout}
             spec_path = os.path.join(work, "spec.json")
             with open(spec_path, "w") as handle:
                 json.dump(spec, handle)
             done = subprocess.run(["unshare", "--net", "--", sys.executable, os.path.join(HERE, "netns_inner.py"), spec_path],
                                   capture_output=True, text=True, timeout=timeout + 30, check=False)
-            requests = []
+            requests = {"sentry": [], "model": []}
             if os.path.exists(spec["record"]):
                 with open(spec["record"]) as handle:
                     requests = json.load(handle)

@@ -12,6 +12,7 @@ import shutil
 import module
 from clients import CLIENTS
 from fake_tokens import OTHER, TOKEN
+from listings import MODEL_REQUEST
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -56,7 +57,7 @@ def client_list(tier, user, client, names=("sentry",), env=None):
     merged = dict(spec.get("env") or {}, **(env or {}))
     run_env = dict((key, value) for key, value in merged.items() if value is not None)
     if spec["list"] == "cline_list":
-        commands = [[os.path.join(tier.node, "bin", "node"), os.path.join(HERE, "cline_list.mjs"), os.path.join(tier.cache, client)]]
+        commands = [[os.path.join(tier.node, "bin", "node"), os.path.join(HERE, "cline_list.mjs"), tier.prefix(client)]]
     else:
         commands = [[tier.bin(client)] + [arg.format(name=name) for arg in argv] for argv in spec["list"] for name in
                     (names if any("{name}" in arg for arg in argv) else names[:1])]
@@ -67,25 +68,36 @@ def client_list(tier, user, client, names=("sentry",), env=None):
         output += done.output
     _no_tokens(output, "the client's listing")
     if spec.get("session"):
-        printed, log = _session(tier, user, client, spec["session"], run_env)
-        output += printed + log
+        output += _session(tier, user, client, spec["session"], run_env)
+    if spec.get("parse_needs_names"):
+        return spec["parse"](output, names), output
     return spec["parse"](output), output
 
 
 def _session(tier, user, client, session, env):
-    """A client run that connects where its listing does not: (what it printed, its log files)."""
-    for relative in session.get("forget", []) + [session["logs"]]:
+    """A client run that connects where its listing does not: what it printed, one JSON line per
+    call it made to the model double (the tools it offered), then its log files, if any."""
+    for relative in session.get("forget", []) + ([session["logs"]] if "logs" in session else []):
         shutil.rmtree(user.path(relative), ignore_errors=True)
-    argv = [tier.bin(client)] + [arg.format(home=user.home) for arg in session["argv"]]
+    for relative, text in session.get("files", {}).items():
+        user.write(relative, text)
+    argv = [tier.bin(client)] + [arg.replace("{home}", user.home) for arg in session["argv"]]
     done = user.run(argv, env=dict(env, **session["env"]))
     assert done.status in session["statuses"], done.output[-3000:]
-    logs = sorted(glob.glob(os.path.join(user.path(session["logs"]), "*.log")))
-    assert logs, "no log in %s:\n%s" % (session["logs"], done.output[-3000:])
-    # Its debug log records each entry's env in clear (the README says so): the token check
-    # covers what it printed, and the log is only read for the tool names.
     _no_tokens(done.output, "the client's session output")
+    calls = "".join(json.dumps({MODEL_REQUEST: {"path": request["path"], "tools": request["tools"]}}) + "\n"
+                    for request in done.requests["model"])
+    return done.output + calls + (_logs(user, session["logs"], done.output) if "logs" in session else "")
+
+
+def _logs(user, relative, printed):
+    """The session's log files. Copilot's debug log records each entry's env in clear (the
+    README says so): the token check covers what it printed, and the log is only read for the
+    tool names."""
+    logs = sorted(glob.glob(os.path.join(user.path(relative), "*.log")))
+    assert logs, "no log in %s:\n%s" % (relative, printed[-3000:])
     text = ""
     for path in logs:
         with open(path, errors="replace") as handle:
             text += handle.read()
-    return done.output, text
+    return text

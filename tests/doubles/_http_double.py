@@ -107,7 +107,7 @@ class DoubleHandler(BaseHTTPRequestHandler):
         self.identity = "none"
         url = urlsplit(self.path)
         query = parse_qs(url.query, keep_blank_values=True)
-        self._drain_body()
+        self.body = self._read_body()
         if url.path == REQUEST_LOG_PATH and self.command == "GET":
             # Not logged itself: a verifier polling it would otherwise see its own reads.
             self.send_body(200, self.server.snapshot(), {})
@@ -121,6 +121,7 @@ class DoubleHandler(BaseHTTPRequestHandler):
             "status": status,
             "auth": self.identity,
             "user_agent": self.headers.get("User-Agent", ""),
+            **self.record_fields(),
         })
         self.send_body(status, body, headers)
 
@@ -129,13 +130,17 @@ class DoubleHandler(BaseHTTPRequestHandler):
     def route(self, method, path, query):
         raise NotImplementedError
 
-    def _drain_body(self):
+    def record_fields(self):
+        """Secret-free facts about the request for its log entry, besides the common ones."""
+        return {}
+
+    def _read_body(self):
         length = int(self.headers.get("Content-Length") or 0)
-        if length:
-            self.rfile.read(length)
+        return self.rfile.read(length) if length else b""
 
     def send_body(self, status, body, headers):
-        """body: None (empty), str (text/plain) or anything JSON-serialisable."""
+        """body: None (empty), str (text/plain unless headers name another Content-Type) or
+        anything JSON-serialisable."""
         if body is None:
             payload, ctype = b"", None
         elif isinstance(body, str):
@@ -143,7 +148,7 @@ class DoubleHandler(BaseHTTPRequestHandler):
         else:
             payload, ctype = json.dumps(body).encode("utf-8"), "application/json"
         self.send_response(status)
-        if ctype:
+        if ctype and "Content-Type" not in headers:
             self.send_header("Content-Type", ctype)
         for name, value in headers.items():
             self.send_header(name, value)

@@ -1,7 +1,7 @@
 # Copyright (c) mcpfleet maintainers
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The generic rollout core's filters: plan, tokens, accounts, probe targets, report rows."""
+"""The generic rollout core's filters: plan, tokens, users' config, secret checks, report rows."""
 
 import pytest
 
@@ -124,12 +124,16 @@ def test_user_config_removes_entries_and_the_env_file_of_absent_users():
         ("code_server", "absent", False), ("amazonq", "absent", False)]
 
 
-def test_targets_say_where_each_entry_lives():
-    plan = rollout.rollout_plan([{"name": "alice", "client_options": {"amazonq": {"path": "~/q.json", "editor": None}}}], DEFAULTS)
-    assert rollout.rollout_targets(plan) == [
-        {"user": "alice", "client": "code_server", "user_data_dir": "~/.cs"},
-        {"user": "alice", "client": "amazonq", "path": "~/q.json"},
-    ]
+def test_entries_carry_only_the_client_options_that_say_where_they_live():
+    options = {"amazonq": {"path": "~/q.json", "editor": None, "timeout": 60}}
+    plan = rollout.rollout_plan([{"name": "alice", "client_options": options},
+                                 {"name": "carol", "state": "absent", "client_options": options}], CORE_DEFAULTS)
+    users = rollout.rollout_user_config(plan, ACCOUNTS, {"alice": {"token": "T0KEN", "error": ""}}, SETTINGS)
+    for user in users:
+        code_server, amazonq = user["entries"]
+        assert code_server["user_data_dir"] == "~/.cs"
+        # A removal looks where the entry lives, too; an unset (null) option and any other key stay behind.
+        assert amazonq["path"] == "~/q.json" and "editor" not in amazonq and "timeout" not in amazonq
 
 
 def test_secret_status_names_every_user_without_a_secret():
@@ -260,5 +264,5 @@ def test_found_clients_extend_the_plan_where_users_have_the_server_already():
 
 def test_the_filters_are_registered():
     assert set(rollout.FilterModule().filters()) == {
-        "rollout_plan", "rollout_tokens", "rollout_user_config", "rollout_targets", "secret_status", "token_problems", "rollout_rows", "fleet_report",
+        "rollout_plan", "rollout_tokens", "rollout_user_config", "secret_status", "token_problems", "rollout_rows", "fleet_report",
         "rollout_adoptions", "rollout_found_clients"}

@@ -8,7 +8,8 @@ import yaml
 
 from ansible_collections.mcpfleet.mcp.plugins.doc_fragments.client import ModuleDocFragment
 from ansible_collections.mcpfleet.mcp.plugins.module_utils import _clients as clients
-from ansible_collections.mcpfleet.mcp.plugins.module_utils._jsonc import GRAMMARS, Document, JsoncError
+from ansible_collections.mcpfleet.mcp.plugins.module_utils._documents import GRAMMARS
+from ansible_collections.mcpfleet.mcp.plugins.module_utils._jsonc import Document, JsoncError
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._placeholders import STYLES
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._users import Account
 
@@ -23,6 +24,8 @@ USER_FILES = {
     "claude_desktop": "/home/alice/.config/Claude/claude_desktop_config.json",
     "cline": "/home/alice/.cline/data/settings/cline_mcp_settings.json",
     "code_server": "/home/alice/.local/share/code-server/User/mcp.json",
+    "codex": "/home/alice/.codex/config.toml",
+    "continue": "/home/alice/.continue/config.yaml",
     "copilot_cli": "/home/alice/.copilot/mcp-config.json",
     "cursor": "/home/alice/.cursor/mcp.json",
     "gemini_cli": "/home/alice/.gemini/settings.json",
@@ -38,7 +41,8 @@ USER_FILES = {
     "zed": "/home/alice/.config/zed/settings.json",
 }
 KEYS = {"code_server": "servers", "vscode": "servers", "vscode_insiders": "servers", "vscodium": "servers",
-        "vscode_server": "servers", "zed": "context_servers", "opencode": "mcp", "generic": None}
+        "vscode_server": "servers", "zed": "context_servers", "opencode": "mcp", "generic": None,
+        "codex": "mcp_servers"}
 STDIO = dict(transport="stdio", command="/opt/sentry-mcp/bin/sentry-mcp-stdio", args=["--host=sentry.example.com"],
              env={"SENTRY_ACCESS_TOKEN": TOKEN})
 HTTP = dict(transport="http", url="https://mcp.example.com/mcp", headers={"Authorization": "Bearer " + TOKEN})
@@ -79,11 +83,13 @@ def test_key_of_every_client():
 def test_xdg_variables_of_the_target_user_move_only_the_clients_that_honour_them(monkeypatch):
     monkeypatch.setenv("XDG_CONFIG_HOME", "/root/.somewhere-else")  # the module's own env is ignored
     assert resolve("vscode") == USER_FILES["vscode"]
-    user_env = {"XDG_CONFIG_HOME": "~/cfg", "XDG_DATA_HOME": "/data/alice", "COPILOT_HOME": "~/.cp"}
+    user_env = {"XDG_CONFIG_HOME": "~/cfg", "XDG_DATA_HOME": "/data/alice", "COPILOT_HOME": "~/.cp", "CODEX_HOME": "/srv/codex/alice"}
     assert resolve("vscode", user_env=user_env) == "/home/alice/cfg/Code/User/mcp.json"
     assert resolve("zed", user_env=user_env) == "/home/alice/cfg/zed/settings.json"
     assert resolve("code_server", user_env=user_env) == "/data/alice/code-server/User/mcp.json"
     assert resolve("copilot_cli", user_env=user_env) == "/home/alice/.cp/mcp-config.json"
+    assert resolve("codex", user_env=user_env) == "/srv/codex/alice/config.toml"
+    assert resolve("continue", user_env=user_env) == USER_FILES["continue"]
     assert resolve("cursor", user_env=user_env) == USER_FILES["cursor"]
     assert resolve("vscode_server", user_env=user_env) == USER_FILES["vscode_server"]
 
@@ -145,10 +151,17 @@ def test_resolve_from_params_passes_every_shared_option():
     assert clients.resolve_from_params(profile("roo_code"), ALICE, params).startswith("/cfg/VSCodium/User/globalStorage/")
 
 
-@pytest.mark.parametrize("name", sorted(clients.UNSUPPORTED))
-def test_unsupported_clients_say_why(name):
-    with pytest.raises(clients.ClientError, match="not supported: .*(TOML|YAML)"):
-        clients.get_profile(name)
+def test_a_workspace_file_per_server_is_named_after_it():
+    def workspace_file(client, server):
+        return clients.resolve_config_path(profile(client), ALICE, scope="workspace", workspace="/srv/app", name=server)
+
+    assert workspace_file("codex", "sentry") == "/srv/app/.codex/config.toml"
+    assert workspace_file("continue", "sentry") == "/srv/app/.continue/mcpServers/sentry.yaml"
+    for server in ("../sentry", "a/b", ".hidden", "", None):
+        with pytest.raises(clients.ClientError, match="cannot name a file"):
+            workspace_file("continue", server)
+    # The user file holds every server: any name.
+    assert clients.resolve_config_path(profile("continue"), ALICE, name="../x") == USER_FILES["continue"]
 
 
 def test_generic_needs_path_and_key():
@@ -180,6 +193,8 @@ def test_read_entry_inverts_build_entry(name, spec):
         with pytest.raises(clients.ClientError, match="does not support transport http"):
             clients.build_entry(data, spec)
         return
+    if "headers" not in [option for option, dummy in data["transports"][spec["transport"]]["fields"]]:
+        spec = dict(spec, headers=None)  # Continue's http entries take a url only
     entry = clients.build_entry(data, spec)
     read = clients.read_entry(data, entry)
     assert read["transport"] == spec["transport"]
@@ -205,6 +220,11 @@ def test_read_entry_inverts_build_entry(name, spec):
     ("amazonq", dict(STDIO, extra={"timeout": 60000}),
      {"command": STDIO["command"], "args": STDIO["args"], "env": STDIO["env"], "timeout": 60000}),
     ("cursor", dict(HTTP, extra={"type": "http"}), {"type": "http", "url": HTTP["url"], "headers": HTTP["headers"]}),
+    ("codex", dict(STDIO, cwd="/srv"),
+     {"command": STDIO["command"], "args": STDIO["args"], "cwd": "/srv", "env": STDIO["env"], "startup_timeout_sec": 60}),
+    ("codex", HTTP, {"url": HTTP["url"], "http_headers": HTTP["headers"], "startup_timeout_sec": 60}),
+    ("continue", STDIO, {"type": "stdio", "command": STDIO["command"], "args": STDIO["args"], "env": STDIO["env"]}),
+    ("continue", dict(transport="http", url=HTTP["url"]), {"type": "streamable-http", "url": HTTP["url"]}),
 ])
 def test_entry_shapes(name, spec, entry):
     assert clients.build_entry(profile(name), spec) == entry
@@ -215,6 +235,8 @@ def test_entry_shapes(name, spec, entry):
     ("claude_code", dict(STDIO, cwd="/srv"), "client claude_code cannot express option cwd"),
     ("opencode", dict(STDIO, env_file="/x"), r"secret mechanisms: \{env:X\}, \{file:path\}"),
     ("claude_desktop", HTTP, "client claude_desktop does not support transport http"),
+    ("continue", HTTP, r"client continue cannot express option headers: .*secret mechanisms: \$\{\{ secrets.X \}\}"),
+    ("codex", dict(STDIO, env_file="/x"), r"client codex cannot express option env_file: .*\(secret mechanisms: env_vars\)"),
     ("vscode", dict(HTTP, command="/bin/x"), "option command does not apply to transport http .* belongs to transport stdio"),
     ("vscode", dict(transport="stdio", args=["x"]), "transport stdio needs the option command"),
     ("vscode", dict(transport="http"), "transport http needs the option url"),

@@ -36,6 +36,8 @@ def test_good_server_gives_identity_tools_and_timings():
     facts = stdio.probe(argv("good"), ENV, timeout=10)
     assert facts["server_info"] == {"name": "fake", "version": "1.2.3"}
     assert facts["protocol_version"] == stdio.PROTOCOL_VERSION == "2025-11-25"
+    # fake_mcp answers server/discover with -32601, as servers built before 2026-07-28 do.
+    assert facts["handshake"] == "initialize"
     assert facts["tools"] == ["echo", "env"]
     assert 0 <= facts["ready_ms"] <= facts["total_ms"]
     assert facts["stderr"] == []
@@ -103,7 +105,7 @@ def test_crash_at_start_reports_exit_code_and_stderr():
 
 
 def test_non_json_on_stdout_shows_the_line():
-    with pytest.raises(stdio.ProtocolError, match="not JSON to stdout during initialize .*: Server ready on stdio"):
+    with pytest.raises(stdio.ProtocolError, match="not JSON to stdout during server/discover .*: Server ready on stdio"):
         stdio.probe(argv("noisy"), ENV, timeout=10)
 
 
@@ -252,12 +254,131 @@ def test_a_secret_in_a_stdout_banner_is_masked_before_the_excerpt():
     ("FAKE_TOOLS_LIST", {"tools": 5}, "tools is not a list"),
     ("FAKE_TOOLS_LIST", {"tools": [], "nextCursor": {}}, "nextCursor is not a string"),
     ("FAKE_TOOLS_CALL", {"content": 5, "isError": True}, "content is not a list"),
+    # A 2026-07-28 result that asks the client for input the probe cannot give.
+    ("FAKE_TOOLS_CALL", {"content": [], "resultType": "input_required"}, "resultType is not complete"),
 ])
 def test_a_malformed_answer_is_a_protocol_error_with_what_was_wrong(variable, answer, what):
     with pytest.raises(stdio.ProtocolError, match="malformed: %s" % what) as caught:
         stdio.probe(argv("scripted"), dict(ENV, **{variable: json.dumps(answer)}), timeout=10, call={"tool": "echo"})
     assert caught.value.details()["kind"] == "protocol_error"
     assert caught.value.partial["total_ms"] >= 0
+
+
+def runs(log):
+    """What each process the probe started read, in the order they started: [[message, ...], ...]."""
+    read = {}
+    for line in log.read_text().splitlines():
+        record = json.loads(line)
+        if record.get("start"):
+            read[record["pid"]] = []
+        else:
+            read[record["pid"]].append(record["message"])
+    return list(read.values())
+
+
+def methods(messages):
+    return [message["method"] for message in messages]
+
+
+def test_a_2026_server_opens_the_session_with_server_discover_and_gets_the_envelope_on_every_request(tmp_path):
+    log = tmp_path / "log"
+    facts = stdio.probe(argv("discover"), dict(ENV, FAKE_LOG=str(log)), timeout=10, call={"tool": "echo", "arguments": {"a": 1}})
+    assert (facts["handshake"], facts["protocol_version"]) == ("discover", stdio.DISCOVER_VERSION) == ("discover", "2026-07-28")
+    # The serverInfo stamp in the answer's _meta.
+    assert facts["server_info"] == {"name": "fake", "version": "1.2.3"}
+    assert facts["tools"] == ["echo", "env"]
+    assert json.loads(facts["call_result"]["content"][0]["text"]) == {"a": 1}
+    assert 0 <= facts["ready_ms"] <= facts["total_ms"]
+    [messages] = runs(log)
+    # No initialize, no notifications/initialized: 2026-07-28 has neither.
+    assert methods(messages) == ["server/discover", "tools/list", "tools/call"]
+    assert all(message["params"]["_meta"] == stdio.ENVELOPE for message in messages)
+
+
+def test_a_server_that_knows_only_initialize_answers_it_on_the_same_process(tmp_path):
+    log = tmp_path / "log"
+    facts = stdio.probe(argv("good"), dict(ENV, FAKE_LOG=str(log)), timeout=10)
+    assert (facts["handshake"], facts["protocol_version"]) == ("initialize", "2025-11-25")
+    [messages] = runs(log)
+    assert methods(messages) == ["server/discover", "initialize", "notifications/initialized", "tools/list"]
+    assert [message.get("params", {}).get("_meta") for message in messages[1:]] == [None] * 3
+
+
+@pytest.mark.parametrize("mode", ["discover_unknown_error", "discover_silent"])
+def test_any_error_or_no_answer_to_discover_falls_back_to_initialize_on_the_same_process(tmp_path, mode):
+    log = tmp_path / "log"
+    # A third of 3 s for server/discover: the server that never answers it leaves initialize the rest.
+    warnings = []
+    facts = stdio.probe(argv(mode), dict(ENV, FAKE_LOG=str(log)), timeout=3, warnings=warnings)
+    assert (facts["handshake"], facts["protocol_version"], facts["tools"]) == ("initialize", "2025-11-25", ["echo", "env"])
+    [messages] = runs(log)
+    assert methods(messages)[:2] == ["server/discover", "initialize"]
+    assert warnings == []
+
+
+@pytest.mark.parametrize("answer", [
+    ["not", "an", "object"],
+    {"capabilities": {}},
+    {"supportedVersions": "2026-07-28"},
+    {"supportedVersions": ["2025-11-25"], "capabilities": {}},
+    {"supportedVersions": ["2026-07-28"], "capabilities": 5},
+    {"supportedVersions": ["2026-07-28"], "_meta": {"io.modelcontextprotocol/serverInfo": "x"}},
+    {"supportedVersions": ["2026-07-28"], "_meta": 5},
+    {"supportedVersions": ["2026-07-28"], "resultType": "input_required"},
+])
+def test_a_malformed_or_foreign_discover_answer_falls_back_to_initialize(answer):
+    facts = stdio.probe(argv("scripted"), dict(ENV, FAKE_SERVER_DISCOVER=json.dumps(answer)), timeout=10)
+    assert (facts["handshake"], facts["protocol_version"], facts["server_info"]["name"]) == ("initialize", "2025-11-25", "fake")
+
+
+def test_a_discover_answer_without_a_server_info_stamp_opens_the_session():
+    answer = {"supportedVersions": ["2025-11-25", "2026-07-28"], "capabilities": {"tools": {}}}
+    facts = stdio.probe(argv("scripted"), dict(ENV, FAKE_SERVER_DISCOVER=json.dumps(answer)), timeout=10)
+    assert (facts["handshake"], facts["protocol_version"], facts["server_info"]) == ("discover", "2026-07-28", {})
+    assert facts["tools"] == ["echo", "env"]
+
+
+@pytest.mark.parametrize("mode", ["discover_late", "discover_late_refusal"])
+def test_a_late_answer_to_discover_opens_the_session_that_initialize_is_refused_in(tmp_path, monkeypatch, mode):
+    # fake_mcp holds server/discover until initialize comes, so the wait for it has passed by then.
+    monkeypatch.setattr(stdio, "DISCOVER_WAIT", 0.2)
+    log = tmp_path / "log"
+    facts = stdio.probe(argv(mode), dict(ENV, FAKE_LOG=str(log)), timeout=10)
+    assert (facts["handshake"], facts["protocol_version"]) == ("discover", "2026-07-28")
+    # fake_mcp refuses a tools/list without the envelope once the 2026-07-28 session is open.
+    assert facts["tools"] == ["echo", "env"]
+    [messages] = runs(log)
+    assert methods(messages) == ["server/discover", "initialize", "tools/list"]
+
+
+def test_a_server_that_exits_on_discover_is_started_again_once_for_initialize_alone(tmp_path):
+    log = tmp_path / "log"
+    warnings = []
+    facts = stdio.probe(argv("discover_exit"), dict(ENV, FAKE_LOG=str(log)), timeout=10, warnings=warnings)
+    assert (facts["handshake"], facts["protocol_version"], facts["tools"]) == ("initialize", "2025-11-25", ["echo", "env"])
+    first, second = runs(log)
+    assert methods(first) == ["server/discover"]
+    assert methods(second) == ["initialize", "notifications/initialized", "tools/list"]
+    [warning] = warnings
+    assert warning.startswith("the server exited with code 5 during server/discover, the first request of clients that speak MCP 2026-07-28")
+    assert warning.endswith("started again, it answered initialize")
+
+
+def test_a_server_that_exits_at_every_start_is_started_twice_and_the_second_exit_is_reported(tmp_path):
+    log = tmp_path / "log"
+    with pytest.raises(stdio.EarlyExit) as caught:
+        stdio.probe(argv("crash"), dict(ENV, FAKE_LOG=str(log)), timeout=10)
+    assert runs(log) == [[], []]
+    assert caught.value.details() == {"kind": "early_exit", "phase": "initialize", "exit_code": 3}
+
+
+def test_a_server_that_answered_discover_is_not_started_again_when_it_exits_later(tmp_path):
+    log = tmp_path / "log"
+    with pytest.raises(stdio.EarlyExit) as caught:
+        stdio.probe(argv("good"), dict(ENV, FAKE_LOG=str(log), FAKE_EXIT_ON="initialize"), timeout=10)
+    assert caught.value.details() == {"kind": "early_exit", "phase": "initialize", "exit_code": 6}
+    [messages] = runs(log)
+    assert methods(messages) == ["server/discover", "initialize"]
 
 
 def test_total_ms_is_reported_after_a_protocol_error():

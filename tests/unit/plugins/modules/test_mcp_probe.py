@@ -61,9 +61,27 @@ def test_direct_command_answers(capsys, home):
     assert not failed
     assert result["server_info"] == {"name": "fake", "version": "1.2.3"}
     assert result["protocol_version"] == PROTOCOL_VERSION
+    # fake_mcp in mode good refuses server/discover (method not found): initialize answered.
+    assert result["handshake"] == "initialize"
     assert result["tools"] == ["echo", "env"]
     assert 0 <= result["ready_ms"] <= result["total_ms"]
     assert result["launch"] == {"command": sys.executable, "cwd": str(home), "env_names": ["HOME", "LANG", "LOGNAME", "PATH", "SHELL", "USER"]}
+
+
+def test_a_2026_server_answers_through_server_discover(capsys, home):
+    failed, result = run(capsys, {"command": sys.executable, "args": [SERVER, "discover"], "timeout": 10, "call": {"tool": "echo"}})
+    assert not failed
+    assert (result["handshake"], result["protocol_version"]) == ("discover", "2026-07-28")
+    assert result["server_info"] == {"name": "fake", "version": "1.2.3"}
+    assert result["tools"] == ["echo", "env"]
+    assert "warnings" not in result
+
+
+def test_a_server_that_exits_on_server_discover_passes_with_a_warning(capsys, home):
+    failed, result = run(capsys, {"command": sys.executable, "args": [SERVER, "discover_exit"], "timeout": 10})
+    assert not failed
+    assert (result["handshake"], result["protocol_version"]) == ("initialize", PROTOCOL_VERSION)
+    assert "the server exited with code 5 during server/discover" in json.dumps(result["warnings"])
 
 
 def test_check_mode_probes_too(capsys, home):

@@ -12,6 +12,7 @@ import stat
 import pytest
 from ansible.module_utils.testing import patch_module_args
 
+from ansible_collections.mcpfleet.mcp.plugins.module_utils._documents import profile_document
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._jsonc import Document
 from ansible_collections.mcpfleet.mcp.plugins.module_utils import _server_entry
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._users import Account
@@ -242,8 +243,8 @@ def test_unmanaged_keys_stay_unless_exclusive(home, run):
 
 
 @pytest.mark.parametrize("task, message", [
-    (dict(client="codex"), "client codex is not supported: Codex CLI keeps its MCP servers in TOML"),
-    (dict(client="continue"), "client continue is not supported: Continue keeps its MCP servers in YAML"),
+    (dict(client="continue", transport="http", url="https://x", headers={"A": "b"}), "client continue cannot express option headers"),
+    (dict(client="continue", scope="workspace", workspace="~/app", name="../x", command=COMMAND), "cannot name a file"),
     (dict(client="amazonq", command=COMMAND, env_file="/x"), "client amazonq cannot express option env_file"),
     (dict(client="claude_desktop", transport="http", url="https://x"), "client claude_desktop does not support transport http"),
     (dict(client="cursor", command=COMMAND, env={"FLAG": True}), "env.FLAG must be a string"),
@@ -269,11 +270,11 @@ def test_a_file_unchanged_under_the_lock_is_parsed_once(home, run, monkeypatch):
         json.dump({"mcpServers": {"other": {"command": "x"}}, "big": ["y" * 100] * 1000}, handle)
     parses = os.path.join(home.home, "parses")  # the edit runs in the user's process: count in a file
 
-    def counting(text, grammar="jsonc"):
+    def counting(profile, text):
         with open(parses, "a") as handle:
             handle.write("parse\n")
-        return Document(text, grammar=grammar)
-    monkeypatch.setattr(_server_entry, "Document", counting)
+        return profile_document(profile, text)
+    monkeypatch.setattr(_server_entry, "profile_document", counting)
     result = run(dict(client="kiro", path=path, command=COMMAND))
     assert result["changed"] is True
     with open(parses) as handle:
