@@ -53,7 +53,7 @@ def test_responses_stream_one_message_and_the_log_lists_namespace_members(model)
                                {"Authorization": "Bearer not-a-key"})
     assert (status, ctype) == (200, "text/event-stream")
     events = sse(text)
-    assert [name for name, _ in events] == ["response.created", "response.output_item.done", "response.completed"]
+    assert [name for name, dummy in events] == ["response.created", "response.output_item.done", "response.completed"]
     assert all(data["type"] == name for name, data in events)
     assert events[1][1]["item"]["content"][0]["text"] == REPLY
     assert events[2][1]["response"]["status"] == "completed"
@@ -77,8 +77,8 @@ def test_chat_completions_stream_chunks_usage_and_done(model):
                                 "messages": [], "tools": CHAT_TOOLS})
     assert (status, ctype) == (200, "text/event-stream")
     events = sse(text)
-    assert all(name is None for name, _ in events)
-    chunks = [data for _, data in events[:-1]]
+    assert all(name is None for name, dummy in events)
+    chunks = [data for dummy, data in events[:-1]]
     assert events[-1][1] == "[DONE]"
     assert chunks[0]["choices"][0]["delta"] == {"role": "assistant", "content": REPLY}
     assert chunks[1]["choices"][0]["finish_reason"] == "stop"
@@ -88,7 +88,7 @@ def test_chat_completions_stream_chunks_usage_and_done(model):
 
 def test_chat_completions_stream_without_usage_ends_after_the_stop_chunk(model):
     events = sse(post(model.url + "/v1/chat/completions", {"model": "m", "stream": True, "messages": []})[2])
-    assert [data if data == "[DONE]" else data["choices"][0]["finish_reason"] for _, data in events] == [None, "stop", "[DONE]"]
+    assert [data if data == "[DONE]" else data["choices"][0]["finish_reason"] for dummy, data in events] == [None, "stop", "[DONE]"]
 
 
 def test_chat_completions_without_stream_answer_one_object(model):

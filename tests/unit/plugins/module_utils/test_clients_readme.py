@@ -73,4 +73,3 @@ def test_order_names_every_profile_once():
 def test_readme_rows_match_the_profiles():
     rows = table_rows()
     assert rows == [readme_row(name) for name in ORDER]
-

@@ -479,7 +479,7 @@ def test_flow_values_and_items_in_a_named_list_are_edited_whole():
     assert document.text == ('mcpServers:\n  - name: a\n    command: "y"\n  - name: b\n    args:  # mine\n      - "pkg"\n'
                              '  - {name: c, command: z}\n  - name: "d"\n    command: "w"\n')
     document.delete(SERVERS + ("c",))
-    assert [name for name in document.get(SERVERS)] == ["a", "b", "d"]
+    assert list(document.get(SERVERS)) == ["a", "b", "d"]
 
 
 def test_edits_inside_a_flow_collection_or_of_a_flow_list_fail_clearly():
