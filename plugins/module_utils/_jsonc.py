@@ -434,6 +434,19 @@ def _newline_at(text, pos):
     return 1 if text.startswith("\n", pos) else 0
 
 
+def checked_spans(edits, length):
+    """(start, end, replacement) edits of a text of ``length`` characters, in text order; a
+    ValueError when they overlap, leave the text or replace with something else than a str.
+    Every grammar's ``Document.replace_spans`` takes its edits through here."""
+    edits = sorted(edits, key=lambda edit: (edit[0], edit[1]))
+    done = 0
+    for start, end, replacement in edits:
+        if not (done <= start <= end <= length) or not isinstance(replacement, str):
+            raise ValueError("edits must be non-overlapping (start, end, text) spans of the text")
+        done = end
+    return edits
+
+
 class Document:
     """A JSON/JSONC document that can be edited while keeping every other byte of its text.
 
@@ -617,12 +630,7 @@ class Document:
         The result is parsed again: a replacement that breaks the file raises JsoncError and
         leaves the document as it was.
         """
-        edits = sorted(edits, key=lambda edit: (edit[0], edit[1]))
-        done = 0
-        for start, end, replacement in edits:
-            if not (done <= start <= end <= len(self._text)) or not isinstance(replacement, str):
-                raise ValueError("edits must be non-overlapping (start, end, text) spans of the text")
-            done = end
+        edits = checked_spans(edits, len(self._text))
         if edits:
             self._splice(edits)
 

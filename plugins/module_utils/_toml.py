@@ -55,7 +55,7 @@ import json
 import re
 
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._jsonc import (
-    _BLANKS, _BOM, _LONE_SURROGATE, MAX_DEPTH, JsoncError, JsoncTypeError, _check_path, _copy, _depth, _error,
+    _BLANKS, _BOM, _LONE_SURROGATE, MAX_DEPTH, JsoncError, JsoncTypeError, _check_path, checked_spans, _copy, _depth, _error,
     _line_indent, _line_start, _nest, _newline_at, _path_text, _starts_line)
 
 # New tables this many keys deep or less get a [header] of their own; deeper ones are inline.
@@ -862,12 +862,7 @@ class Document:
         The result is parsed again: a replacement that breaks the file raises TomlError and
         leaves the document as it was.
         """
-        edits = sorted(edits, key=lambda edit: (edit[0], edit[1]))
-        done = 0
-        for start, end, replacement in edits:
-            if not (done <= start <= end <= len(self._text)) or not isinstance(replacement, str):
-                raise ValueError("edits must be non-overlapping (start, end, text) spans of the text")
-            done = end
+        edits = checked_spans(edits, len(self._text))
         if edits:
             self._splice(edits)
 

@@ -51,7 +51,7 @@ import re
 from collections import deque, namedtuple
 
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._jsonc import (
-    JsoncError, JsoncTypeError, _check_path, _copy, _depth, _error, _line_start, _path_text, json_equal,
+    JsoncError, JsoncTypeError, _check_path, checked_spans, _copy, _depth, _error, _line_start, _path_text, json_equal,
 )
 
 # The deepest nesting of mappings and sequences accepted (the root is level 1). Config files nest
@@ -1053,12 +1053,7 @@ class Document:
         '-' by a space. The result is parsed again: a replacement that breaks the file raises
         YamlError and leaves the document as it was.
         """
-        edits = sorted(edits, key=lambda edit: (edit[0], edit[1]))
-        done = 0
-        for start, end, replacement in edits:
-            if not (done <= start <= end <= len(self._text)) or not isinstance(replacement, str):
-                raise ValueError("edits must be non-overlapping (start, end, text) spans of the text")
-            done = end
+        edits = checked_spans(edits, len(self._text))
         spaced = [(start, end, " " + replacement if start == end and start in self._empties and replacement else replacement)
                   for start, end, replacement in edits]
         if spaced:

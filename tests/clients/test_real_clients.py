@@ -10,8 +10,11 @@ connected. Every client command runs as a throwaway user in a network namespace 
 only.
 """
 
+import tomllib
+
 import pytest
 
+import module
 import steps
 from clients import CLIENTS, existing_text
 from conftest import TABLE
@@ -131,6 +134,24 @@ def test_gemini_disables_user_servers_in_an_untrusted_folder(tier, user):
     assert servers["sentry"].status == "Disabled", output
     assert servers["sentry"].connected is False
     assert "disabled because this folder is untrusted" in output
+
+
+def test_codex_remove_and_module_alternate(tier, user):
+    # `codex mcp remove` rewrites every [mcp_servers.*] table in its own form; the module reads
+    # what it left as the same entry, and the module's own removal keeps everything else.
+    spec, path, original = _users_own_file(tier, user, "codex")
+    assert steps.module_entry(tier, user, "codex")["changed"] is True
+    done = user.run([tier.bin("codex"), "mcp", "remove", "keep"], env=spec.get("env"))
+    assert done.status == 0, done.output[-3000:]
+    assert steps.module_entry(tier, user, "codex")["changed"] is False
+    servers, output = steps.client_list(tier, user, "codex")
+    _assert_connected(servers, "sentry", steps.module_command(tier), output)
+    removed, dummy = module.run_module({"client": "codex", "user": user.name, "name": "sentry", "state": "absent"})
+    assert removed["changed"] is True
+    left, before = tomllib.loads(user.read(path)), tomllib.loads(original)
+    assert left.pop("mcp_servers", {}) == {}
+    before.pop("mcp_servers")
+    assert left == before
 
 
 @pytest.mark.parametrize("client", ALL)
