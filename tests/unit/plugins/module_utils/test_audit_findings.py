@@ -77,3 +77,43 @@ def test_a_flag_and_its_secret_are_one_secret():
 
 def test_the_audited_clients_are_those_with_a_user_file():
     assert "generic" not in _audit.audited_clients() and "roo_code" in _audit.audited_clients()
+
+
+CODEX_RECIPE = """# by hand, from the wiki
+model = "gpt-5-codex"
+
+[mcp_servers.sentry-hand]
+command = "npx"
+args = ["-y", "@sentry/mcp-server@latest", "--access-token", "%s"]
+""" % TOKEN
+
+CONTINUE_RECIPE = """name: Mine
+version: 1.0.0
+mcpServers:
+  - name: Sentry  # from the wiki
+    command: npx
+    args: ["@sentry/mcp-server@latest"]
+    env: {SENTRY_ACCESS_TOKEN: %s}
+""" % TOKEN
+
+
+@pytest.mark.parametrize("client, text, where", [("codex", CODEX_RECIPE, "args"), ("continue", CONTINUE_RECIPE, "env")])
+def test_the_manual_recipe_is_found_in_codex_and_continue_files(client, text, where):
+    item = report(client, text, 0o644)
+    (server,) = item["servers"]
+    assert (server["runner"], server["package"], server["version"]) == ("npx", "@sentry/mcp-server", "latest")
+    assert [secret["where"] for secret in server["secrets"]] == [where]
+    kinds = sorted(finding["kind"] for finding in item["findings"])
+    expected = ["literal_secret", "readable_secret_file", "unpinned_package"]
+    assert kinds == sorted(expected + (["secret_on_command_line"] if where == "args" else []))
+    assert TOKEN[:12] not in json.dumps(item)
+
+
+@pytest.mark.parametrize("client, text, line", [
+    ("codex", "[mcp_servers.a]\ncommand = 'x'\n[mcp_servers.a]\n", 3),
+    ("continue", "name: a\nversion: 1\nmcpServers:\n  - !tag {name: a}\n", 4),
+])
+def test_an_unreadable_codex_or_continue_file_is_a_finding_with_its_line(client, text, line):
+    item = report(client, text)
+    assert item["parse_error"].startswith("/home/alice/f.json: line %d, column " % line)
+    assert [finding["kind"] for finding in item["findings"]] == ["unparsable_file"]
