@@ -133,13 +133,19 @@ docs-site: collection ## the HTML documentation (antsibull-docs + Sphinx, offlin
 import-check: collection ## galaxy-importer (what Galaxy and Automation Hub run on upload) on the tarball, offline
 	@bash tests/import/check.sh $(TARBALL)
 
+.PHONY: install-check
+# ansible-core alone from PyPI, not .venv: its `ansible` package would bring every community collection.
+install-check: images $(TARBALL) ## a clean install: ansible-core alone + the tarball + what the README says: audit and a rollout with each token source
+	@bash tests/setup/host-packages.sh unzip
+	@bash tests/install/run.sh $(TARBALL)
+
 .PHONY: molecule
 # code_server runs on an image of its own, built only when that scenario is on the list.
 molecule: images $(if $(filter code_server,$(MOLECULE_SCENARIOS)),image-code-server) collection ## every Molecule scenario on the container fleet
 	@for s in $(MOLECULE_SCENARIOS); do $(BIN)/molecule test -s $$s || exit 1; done
 
 .PHONY: test
-test: unit functional sanity matrix lint changelog-lint collection ee docs-lint docs-site import-check integration clients molecule ## everything CI runs
+test: unit functional sanity matrix lint changelog-lint collection ee docs-lint docs-site import-check integration clients install-check molecule ## everything CI runs
 	@echo "make test: all tiers passed"
 
 .PHONY: demo
@@ -161,6 +167,10 @@ constraints: ## regenerate tests/constraints.txt from a fresh install of the req
 	@$(BUILD)/constraints-venv/bin/pip install -q -r tests/requirements-dev.txt
 	@{ sed -n '1,2p' tests/constraints.txt; $(BUILD)/constraints-venv/bin/pip freeze | grep -v '^pip=='; } > tests/constraints.txt.new
 	@mv tests/constraints.txt.new tests/constraints.txt
+
+.PHONY: locks
+locks: ## make the locks of the server versions the collection pins (needs the npm registry; review git diff, then commit)
+	@python3 tests/setup/locks.py $(LOCK_SERVERS)
 
 .PHONY: docs
 docs: venv ## regenerate the role variable tables (README.md, roles/*/README.md) and benchmark tables (bench/results)

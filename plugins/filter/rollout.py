@@ -12,6 +12,7 @@ import datetime
 from ansible.errors import AnsibleFilterError
 from ansible.module_utils.common.dict_transformations import dict_merge
 
+from ansible_collections.mcpfleet.mcp.plugins.module_utils._audit import audited_clients
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._clients import ENTRY_LOCATION_OPTIONS
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._launch import SECRET_NAME, options
 
@@ -108,13 +109,13 @@ def _server_env(item, settings, tokens):
     return env
 
 
-def _entry(item, client, settings, home):
+def _entry(item, client, state, settings, home):
     """mcp_server's options for one user's entry in one client; no secret (rollout_user_config
     passes them beside the entries, where mcp_user_config masks them)."""
     options = (item.get('client_options') or {}).get(client) or {}
     entry = dict((key, options[key]) for key in ENTRY_LOCATION_OPTIONS if options.get(key) is not None)
-    entry.update(client=client, name=settings['name'], state=item['state'])
-    if item['state'] != 'present':
+    entry.update(client=client, name=settings['name'], state=state)
+    if state != 'present':
         return entry
     entry.update(command=settings['launcher'], args=list(item.get('args') or []))
     if item['token_storage'] == 'inline':
@@ -125,6 +126,16 @@ def _entry(item, client, settings, home):
     if settings['supersedes']:
         entry['supersedes'] = settings['supersedes']
     return entry
+
+
+def _clients_of(item):
+    """(client, state of its entry, why it is managed) for a plan item's clients, then for the
+    clients it dropped (rollout_clients), whose entries are removed."""
+    managed = item.get('managed') or {}
+    for client in item['clients']:
+        yield client, item['state'], managed.get(client, '')
+    for client in item.get('dropped') or []:
+        yield client, 'absent', ''
 
 
 def rollout_user_config(plan, accounts, tokens, settings):
@@ -146,7 +157,7 @@ def rollout_user_config(plan, accounts, tokens, settings):
             env_file = {'path': settings['env_file'], 'state': 'absent'}
         home = accounts[item['name']]['home']
         user = {'user': item['name'], 'env_file': env_file,
-                'entries': [_entry(item, client, settings, home) for client in item['clients']]}
+                'entries': [_entry(item, client, state, settings, home) for client, state, _why in _clients_of(item)]}
         if present and item['token_storage'] == 'inline':
             user['env'] = env
         if present and settings['supersedes'] and settings['secret_env']:
@@ -209,7 +220,9 @@ def _identity(probe):
 
 
 def rollout_rows(plan, probes, token_status, failure, host):
-    """This host's rows of the fleet report: one per user and client.
+    """This host's rows of the fleet report: one per user and client, and one per client whose
+    entry is removed because the user's clients no longer list it. ``managed`` says why a
+    present user's client is managed (rollout_clients).
 
     probes: the mcp_probe result's targets (each with user, client and its outcome); failure:
     why the host's rollout stopped, if it did."""
@@ -217,14 +230,14 @@ def rollout_rows(plan, probes, token_status, failure, host):
     rows = []
     for item in plan or []:
         check = (token_status or {}).get(item['name'], {})
-        for client in item['clients']:
+        for client, state, managed in _clients_of(item):
             probe = by_pair.get((item['name'], client), {})
             if probe and probe.get('failed'):
                 status, reason = 'failed', probe.get('msg') or 'failed'
             elif failure and not probe:
                 status, reason = 'failed', failure
-            elif item['state'] == 'absent':
-                status, reason = 'removed', ''
+            elif state == 'absent':
+                status, reason = 'removed', '' if item['state'] == 'absent' else 'no longer in the user\'s clients'
             elif probe.get('reused'):
                 status, reason = 'ok', 'unchanged since its probe at %s' % _utc(probe['probed_at'])
             elif probe:
@@ -235,13 +248,14 @@ def rollout_rows(plan, probes, token_status, failure, host):
                 'host': host,
                 'user': item['name'],
                 'client': client,
-                'state': item['state'],
+                'managed': managed,
+                'state': state,
                 'status': status,
                 'server_version': (probe.get('server_info') or {}).get('version', ''),
                 'tools': probe.get('tools') or [],
                 'ready_ms': probe.get('ready_ms'),
                 'whoami': _identity(probe),
-                'token_check': check.get('detail', ''),
+                'token_check': check.get('detail', '') if state == 'present' else '',
                 'reason': reason,
             })
     return rows
@@ -290,27 +304,72 @@ def _exposures(exposures):
     return [(what, action) for what in found]
 
 
-def rollout_found_clients(plan, audited, name, command):
-    """The plan with each user's clients extended by every client where the user has the server
-    already: made by hand (an entry that the audit's match selected; present users only), or
-    managed (the entry ``name`` launching ``command``, left by a run that adopted it there).
+def _record(records, user, client):
+    """The record that ``client`` is managed for ``user`` because of an adoption (see rollout_clients)."""
+    return '%s/%s.%s' % (records, user, client)
 
-    audited: the ``users`` of an mcp_server_info result with ``match``."""
+
+def rollout_records(plan, records):
+    """The paths the host reading looks at for rollout_clients: the records directory, and the
+    record of every user of the plan in every client the reading searches."""
+    return [records] + [_record(records, item['name'], client) for item in plan or [] for client in audited_clients()]
+
+
+def _found(audited, name, command):
+    """user -> client -> kinds of the entries of the server the host reading found: ``ours`` (the
+    entry ``name`` launching ``command``, which a run wrote) and ``hand_made`` (any other entry
+    that a matcher selected)."""
     found = {}
     for user in audited or []:
         for item in user.get('files') or []:
             for server in item.get('servers') or []:
-                managed = server['name'] == name and server.get('command') == command
-                if managed or server.get('matched'):
-                    found.setdefault(user['user'], {}).setdefault(item['client'], set()).add(managed)  # {False, True}
-    extended = []
+                if server['name'] == name and server.get('command') == command:
+                    kind = 'ours'
+                elif server.get('matched'):
+                    kind = 'hand_made'
+                else:
+                    continue
+                found.setdefault(user['user'], {}).setdefault(item['client'], set()).add(kind)
+    return found
+
+
+def rollout_clients(plan, host, name, command, records, adopt):
+    """The plan with each user's clients decided from the host reading (an mcp_host_info result
+    with ``match``, and ``files`` holding rollout_records' paths). Declared state wins:
+
+    - a present user's client is managed when the user's ``clients`` list it (``declared``), or
+      when it is not listed but holds a hand-made entry of the server that adoption replaces
+      (``adopted``, only with ``adopt``), or when an earlier run adopted there (its record);
+    - the entry a run wrote (``name`` launching ``command``) in any other client is removed:
+      the client is ``dropped``;
+    - an absent user's entries are removed from the listed clients and wherever the reading
+      found one a run wrote.
+
+    Each item gets ``managed`` (client -> why), ``dropped`` and ``records``: the records to write
+    (clients adopted now) and to remove (clients listed now, so dropping them later removes
+    the entry; every record of an absent user)."""
+    found = _found(host.get('servers'), name, command)
+    files = host.get('files') or {}
+    decided = []
     for item in plan or []:
-        clients = list(item['clients'])
-        for client, kinds in sorted(found.get(item['name'], {}).items()):
-            if client not in clients and (item['state'] == 'present' or True in kinds):
-                clients.append(client)
-        extended.append(dict(item, clients=clients))
-    return extended
+        user = item['name']
+        here = found.get(user, {})
+        listed = list(item['clients'])
+        recorded = [client for client in audited_clients() if files.get(_record(records, user, client), {}).get('exists')]
+        ours = sorted(client for client, kinds in here.items() if 'ours' in kinds and client not in listed)
+        if item['state'] != 'present':
+            decided.append(dict(item, clients=listed + ours, managed={}, dropped=[],
+                                records={'write': [], 'remove': [_record(records, user, client) for client in recorded]}))
+            continue
+        hand_made = [client for client, kinds in here.items() if adopt and 'hand_made' in kinds]
+        adopted = sorted(set(recorded + hand_made) - set(listed))
+        managed = dict.fromkeys(listed, 'declared')
+        managed.update(dict.fromkeys(adopted, 'adopted'))
+        decided.append(dict(item, clients=listed + adopted, managed=managed,
+                            dropped=[client for client in ours if client not in managed],
+                            records={'write': [_record(records, user, client) for client in adopted if client not in recorded],
+                                     'remove': [_record(records, user, client) for client in recorded if client in listed]}))
+    return decided
 
 
 def rollout_adoptions(users, plan, host):
@@ -330,7 +389,7 @@ def rollout_adoptions(users, plan, host):
     return {'adopted': adopted, 'exposures': exposed}
 
 
-_BLANK_ROW = {'user': '', 'client': '', 'state': '', 'server_version': '', 'tools': [],
+_BLANK_ROW = {'user': '', 'client': '', 'managed': '', 'state': '', 'server_version': '', 'tools': [],
               'ready_ms': None, 'whoami': '', 'token_check': ''}
 
 
@@ -367,7 +426,8 @@ class FilterModule:
             'rollout_plan': rollout_plan,
             'rollout_tokens': rollout_tokens,
             'rollout_adoptions': rollout_adoptions,
-            'rollout_found_clients': rollout_found_clients,
+            'rollout_records': rollout_records,
+            'rollout_clients': rollout_clients,
             'rollout_user_config': rollout_user_config,
             'secret_status': secret_status,
             'token_problems': token_problems,

@@ -5,10 +5,11 @@
 
 """Audit one user's MCP client files: the servers they launch and what is wrong with them.
 
-``audit_account`` reads, and runs in a process that is the user (see ``_as_user``); everything
-else is pure and takes a profile and the text that was read. No report holds a secret value or
-any part of one: secrets are described by where they are and how they are held, and every
-string of a file's report is masked against the literal secrets that file holds, as a last guard.
+``audit_account`` reads, and runs in a process that is the user (see ``_as_user``);
+``run_module`` is mcp_server_info on root's side; everything else is pure and takes a profile
+and the text that was read. No report holds a secret value or any part of one: secrets are
+described by where they are and how they are held, and every string of a file's report is
+masked against the literal secrets that file holds, as a last guard.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -20,7 +21,7 @@ import pwd
 import re
 import stat
 
-from ansible_collections.mcpfleet.mcp.plugins.module_utils._as_user import UserProcessError, call_as_each, describe_error
+from ansible_collections.mcpfleet.mcp.plugins.module_utils._as_user import UserProcessError, acting_for, call_as_each, describe_error
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._clients import (
     PROFILES, ClientError, find_entry, get_profile, read_entry, resolve_config_path,
 )
@@ -32,7 +33,8 @@ from ansible_collections.mcpfleet.mcp.plugins.module_utils._jsonc import JsoncEr
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._launch import (
     is_placeholder, matches, parse_launch, secret_args, secret_items,
 )
-from ansible_collections.mcpfleet.mcp.plugins.module_utils._redact import redact_value
+from ansible_collections.mcpfleet.mcp.plugins.module_utils._redact import controller_safe, redact_value
+from ansible_collections.mcpfleet.mcp.plugins.module_utils._users import AccountError, all_accounts, get_account
 
 FINDING_KINDS = ("literal_secret", "secret_on_command_line", "unpinned_package", "readable_secret_file", "unparsable_file")
 
@@ -215,3 +217,32 @@ def audit_accounts(accounts, clients, need_home=False, matchers=None, warn=None)
         elif outcome is not None:
             users.append(dict(outcome, error=None))
     return users
+
+
+def _accounts(module):
+    """The accounts mcp_server_info audits, and whether an account without a home is skipped."""
+    params = module.params
+    if not params["all_users"]:
+        accounts = [get_account(name) for name in params["users"] or [params["user"]]]
+        for account in accounts:
+            if account.uid != os.geteuid() and not acting_for(account):
+                module.fail_json(msg="cannot read the files of %s: the module runs as uid %d; become root or become %s"
+                                 % (account.name, os.geteuid(), account.name))
+        return accounts, False
+    if os.geteuid() != 0:
+        module.warn("all_users without root: only the files of the user the module runs as are audited")
+        return [get_account()], True
+    return all_accounts(), True
+
+
+def run_module(module):
+    """mcp_server_info, for an AnsibleModule with its options: the audit, then the module's exit."""
+    clients = module.params["clients"] or audited_clients()
+    try:
+        accounts, need_home = _accounts(module)
+    except AccountError as exc:
+        module.fail_json(msg=str(exc))
+    # Root never touches a user's files itself: each user's are read by a process that is the user.
+    users = audit_accounts(accounts, clients, need_home, module.params["match"], module.warn)
+    findings = [finding for user in users for item in user["files"] for finding in item["findings"]]
+    module.exit_json(**controller_safe(dict(changed=False, users=users, findings=findings)))

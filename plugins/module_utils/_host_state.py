@@ -15,12 +15,15 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import glob
 import hashlib
 import json
 import os
 import platform
 import pwd
 import stat
+
+from ansible_collections.mcpfleet.mcp.plugins.module_utils._tree_digest import check_tree, record_path
 
 # Files larger than this get no checksum: the role's own files are a few kilobytes.
 CHECKSUM_LIMIT = 1024 * 1024
@@ -103,11 +106,26 @@ def node_state(bin_dir, run):
     return dict(bin_dir=bin_dir, version=version, npm=os.path.exists(npm), npm_version=npm_version)
 
 
-def host_state(users, node_bin_dir, files, packages, run):
-    """Everything asked for, in one result."""
+def tree_paths(trees):
+    """The trees named: a path as it is; a glob pattern as the directories it matches that have
+    a digest record beside them (what an audit looks for under an install prefix)."""
+    found = []
+    for tree in trees:
+        if glob.has_magic(tree):
+            found.extend(path for path in sorted(glob.glob(tree))
+                         if os.path.isdir(path) and not os.path.islink(path) and os.path.isfile(record_path(path)))
+        else:
+            found.append(tree)
+    return list(dict.fromkeys(found))
+
+
+def host_state(users, node_bin_dir, files, packages, run, trees=(), tree_content=False):
+    """Everything asked for, in one result. Each tree is checked against the digest recorded
+    beside it, its contents hashed again only when its fingerprint changed (or with ``tree_content``)."""
     state = dict(architecture=platform.machine(), accounts=accounts(users))
     if node_bin_dir:
         state["node"] = node_state(node_bin_dir, run)
     state["files"] = dict((path, file_state(path)) for path in files)
     state["packages"] = dict((path, package_version(path)) for path in packages)
+    state["trees"] = dict((path, check_tree(path, tree_content)) for path in tree_paths(trees))
     return state

@@ -5,8 +5,9 @@
 
 """The probe: read an entry as its client reads it, start the server as the user, speak MCP.
 
-Used by mcp_probe (one entry, or many targets) and by mcp_user_config (each user's entries right
-after writing them, in the same process of the user). Every result has the secrets masked.
+Used by mcp_probe (one entry, or many targets: run_module) and by mcp_user_config (each user's
+entries right after writing them, in the same process of the user). Every result has the
+secrets masked.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -30,7 +31,7 @@ from ansible_collections.mcpfleet.mcp.plugins.module_utils._mcp_stdio import (
     McpError, become_subreaper, ide_environment, kill_descendants, merge_environment, probe,
 )
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._placeholders import Context, PlaceholderError, expand_all
-from ansible_collections.mcpfleet.mcp.plugins.module_utils._redact import redact_text, redact_value
+from ansible_collections.mcpfleet.mcp.plugins.module_utils._redact import controller_safe, redact_text, redact_value
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._users import AccountError, expand_home, get_account
 
 DIRECT_OPTIONS = ("command", "args", "env", "env_file", "cwd")
@@ -327,3 +328,51 @@ def run_probes(params, keep=True):
     if warning:
         results[0].setdefault("warnings", []).append(warning)
     return results, None
+
+
+def _validate(module):
+    params = module.params
+    if params["client"] and params["args"]:
+        module.fail_json(msg="args applies to command only; with client the arguments come from the entry")
+    if params["command"]:
+        misplaced = [option for option in CLIENT_ONLY_OPTIONS if params[option] is not None]
+        if misplaced:
+            module.fail_json(msg="%s applies to client only" % ", ".join(misplaced))
+    if params["targets"] is not None:
+        misplaced = [option for option in TARGET_OPTIONS + DIRECT_OPTIONS if option != "scope" and params[option]]
+        if misplaced or not params["targets"]:
+            module.fail_json(msg="targets gives every entry's client options; not with %s" % ", ".join(misplaced)
+                             if misplaced else "targets must name at least one entry")
+    if params["timeout"] <= 0:
+        module.fail_json(msg="timeout must be positive")
+
+
+def run_module(module):
+    """mcp_probe, for an AnsibleModule with its options. One entry (client or command) is probed as
+    a list of one target, and returns that target's result as the module's own."""
+    _validate(module)
+    params = module.params
+    single = params["targets"] is None
+    if single:
+        params["targets"] = [dict((option, params[option]) for option in TARGET_OPTIONS)]
+    results, error = run_probes(params, keep=not module.check_mode)
+    if error:
+        module.fail_json(msg=error, failure={"kind": "config", "phase": "setup"}, changed=False)
+    for result in results:
+        for warning in result.pop("warnings", []):
+            module.warn(controller_safe(warning))
+    results = controller_safe(results)
+    if single:
+        result = results[0]
+        for key in ("user", "client", "same_launch_as"):
+            result.pop(key, None)
+        if result.get("failed"):
+            module.fail_json(**result)
+        module.exit_json(**result)
+    failed = [result for result in results if result.get("failed")]
+    distinct = len([result for result in results if "launch" in result and "same_launch_as" not in result and not result.get("reused")])
+    summary = dict(changed=False, targets=results, launches=distinct)
+    if failed:
+        module.fail_json(msg="Servers that did not answer: " + "; ".join(
+            "%s in %s: %s" % (result["user"], result["client"], result["msg"]) for result in failed), **summary)
+    module.exit_json(**summary)

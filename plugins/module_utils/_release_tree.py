@@ -146,3 +146,14 @@ def release_tree(params, check_mode, run):
     installed = place_tree(params, run)
     changed_links = [path for path, target in sorted(links.items()) if point_link(path, target)]
     return dict(changed=installed or bool(changed_links), installed=installed, links=changed_links)
+
+
+def run_module(module):
+    """release_tree, for an AnsibleModule with its options: the release in place, then the module's exit."""
+    def run(argv):
+        return module.run_command(argv)
+    try:
+        result = release_tree(module.params, module.check_mode, run)
+    except (ReleaseError, OSError) as exc:
+        module.fail_json(msg=str(exc))
+    module.exit_json(**result)

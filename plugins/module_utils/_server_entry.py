@@ -5,7 +5,7 @@
 
 """One server entry in one client's config file, edited by the process that is the file's user.
 
-Shared by mcp_server (one entry) and mcp_user_config (every entry of many users).
+Shared by mcp_server (one entry, see run_module) and mcp_user_config (every entry of many users).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -18,6 +18,7 @@ import pwd
 import random
 import time
 
+from ansible_collections.mcpfleet.mcp.plugins.module_utils._as_user import UserProcessError, call_as, describe_error
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._clients import (
     CLIENT_ARGUMENT_SPEC,
     ClientError,
@@ -46,7 +47,10 @@ from ansible_collections.mcpfleet.mcp.plugins.module_utils._config_file import (
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._documents import profile_document, render
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._jsonc import JsoncError
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._supersede import MATCHERS_SPEC, describe_superseded, superseded_entries
-from ansible_collections.mcpfleet.mcp.plugins.module_utils._redact import collect, collect_document, redact_entry, redact_file_texts
+from ansible_collections.mcpfleet.mcp.plugins.module_utils._redact import (
+    collect, collect_document, controller_safe, redact_entry, redact_file_texts, redact_text,
+)
+from ansible_collections.mcpfleet.mcp.plugins.module_utils._users import AccountError, get_account
 
 # A read that does not parse may be a save in progress by a program that rewrites the file in
 # place: it is read again this many times, this far apart, before the file counts as broken.
@@ -306,3 +310,17 @@ ENTRY_ARGUMENT_SPEC = dict(
     supersedes=MATCHERS_SPEC,
     known_secrets=dict(type="list", elements="str", no_log=True),
 )
+
+
+def run_module(module):
+    """mcp_server, for an AnsibleModule with ENTRY_ARGUMENT_SPEC: the edit, then the module's exit."""
+    secrets = secret_params(module.params)
+    try:
+        account = get_account(module.params["user"])
+        # Root never touches the user's files itself: the edit runs in a process that is the user.
+        result = call_as(account, edit_config, (account, module.params, module.check_mode, module._diff))
+    except (AccountError, ClientError, ConfigFileError, JsoncError, UserProcessError) as exc:
+        module.fail_json(msg=controller_safe(redact_text(str(exc), secrets)))
+    except OSError as exc:
+        module.fail_json(msg=controller_safe(redact_text(describe_error(exc), secrets)))
+    module.exit_json(**controller_safe(result))

@@ -3,8 +3,9 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""One user's MCP setup converged in one process that is the user: the env file that holds the
-server's secrets, then the server entries in every client (see _server_entry).
+"""mcp_user_config: each user's MCP setup converged in one process that is the user (the env file
+that holds the server's secrets, then the server entries in every client, see _server_entry),
+and root's side that validates the users' items, starts their processes and joins the results.
 
 A failure of one entry does not stop the others: each is reported on its own.
 """
@@ -16,7 +17,9 @@ __metaclass__ = type
 import os
 import stat
 
-from ansible_collections.mcpfleet.mcp.plugins.module_utils._as_user import describe_error
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+
+from ansible_collections.mcpfleet.mcp.plugins.module_utils._as_user import UserProcessError, acting_for, call_as_each, describe_error
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._clients import ClientError
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._config_file import (
     STALE,
@@ -26,13 +29,22 @@ from ansible_collections.mcpfleet.mcp.plugins.module_utils._config_file import (
     read_snapshot,
 )
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._jsonc import JsoncError
-from ansible_collections.mcpfleet.mcp.plugins.module_utils._probe import TARGET_OPTIONS, probe_targets_as_user
-from ansible_collections.mcpfleet.mcp.plugins.module_utils._server_entry import edit_config
+from ansible_collections.mcpfleet.mcp.plugins.module_utils._probe import (
+    SETUP_ALLOWANCE, TARGET_OPTIONS, entry_probe_params, fresh_probes, keep_probes, probe_targets_as_user, run_as_users,
+)
+from ansible_collections.mcpfleet.mcp.plugins.module_utils._probe_reuse import ReuseError
+from ansible_collections.mcpfleet.mcp.plugins.module_utils._redact import controller_safe, redact_text
+from ansible_collections.mcpfleet.mcp.plugins.module_utils._server_entry import ENTRY_ARGUMENT_SPEC, edit_config, secret_params
+from ansible_collections.mcpfleet.mcp.plugins.module_utils._users import AccountError, get_account
 
 ENV_FILE_MODE = 0o600
 ENV_DIR_MODE = 0o700
 # A file replaced by another writer between our read and our rename is read again this often.
 ENV_FILE_ROUNDS = 5
+# Seconds a user's process may take to write its files (a probe adds its own timeout).
+WRITE_TIMEOUT = 60.0
+# An entry's user is the item's user.
+_ENTRY_VALIDATOR = ArgumentSpecValidator(dict((key, value) for key, value in ENTRY_ARGUMENT_SPEC.items() if key != "user"))
 
 
 class EnvFileSpecError(ValueError):
@@ -154,3 +166,102 @@ def converge_and_probe(account, spec, check_mode, diff, probe=None, fresh=()):
         outcomes = probe_targets_as_user(account, probe, targets, fresh) if targets else []
         result["probes"] = [dict(outcome, user=account.name, client=target["client"]) for target, outcome in zip(targets, outcomes)]
     return result
+
+
+def _entries(module, item):
+    """The item's entries validated as mcp_server's options, with the user's secrets added; their
+    secret values are masked from now on."""
+    entries = []
+    for index, raw in enumerate(item["entries"]):
+        validation = _ENTRY_VALIDATOR.validate(raw)
+        module.no_log_values.update(validation._no_log_values)
+        if validation.error_messages:
+            module.fail_json(msg="users[%s].entries[%d]: %s" % (item["user"], index, "; ".join(validation.error_messages)))
+        params = validation.validated_parameters
+        params["user"] = item["user"]
+        if params["state"] == "present" and item["env"]:
+            params["env"] = dict(params["env"] or {}, **item["env"])
+        if item["known_secrets"]:
+            params["known_secrets"] = (params["known_secrets"] or []) + item["known_secrets"]
+        entries.append(params)
+    return entries
+
+
+def _user_calls(module, probe, fresh):
+    """One call of converge_and_probe per item of the users option, and every secret value given."""
+    calls, secrets = [], []
+    for item in module.params["users"]:
+        spec = dict(env_file=item["env_file"], entries=_entries(module, item))
+        secrets.extend(str(value) for value in ((item["env_file"] or {}).get("env") or {}).values())
+        for params in spec["entries"]:
+            secrets.extend(secret_params(params))
+        try:
+            account = get_account(item["user"])
+        except AccountError as exc:
+            module.fail_json(msg=str(exc))
+        if account.uid != os.geteuid() and not acting_for(account):
+            module.fail_json(msg="cannot write the files of %s: the module runs as uid %d; become root or become %s"
+                             % (account.name, os.geteuid(), account.name))
+        calls.append((account, converge_and_probe, (account, spec, module.check_mode, module._diff, probe, set(fresh))))
+    return calls, secrets
+
+
+def _failures(name, outcome):
+    if isinstance(outcome, UserProcessError):
+        return ["%s: %s" % (name, outcome)]
+    found = []
+    if (outcome.get("env_file") or {}).get("failed"):
+        found.append("%s: %s" % (name, outcome["env_file"]["msg"]))
+    found.extend("%s %s: %s" % (name, entry["client"], entry["msg"]) for entry in outcome["entries"] if entry.get("failed"))
+    return found
+
+
+def _joined(calls, outcomes, secrets):
+    """(users, diffs, failures, probes) of the users' outcomes, with secrets masked in every message."""
+    users, diffs, failures, probes = [], [], [], []
+    for (account, _function, _args), outcome in zip(calls, outcomes):
+        failures.extend(_failures(account.name, outcome))
+        if isinstance(outcome, UserProcessError):
+            users.append(dict(user=account.name, changed=False, failed=True, msg=str(outcome), entries=[]))
+            continue
+        probes.extend(outcome.pop("probes", []))
+        for entry in outcome["entries"]:
+            if "diff" in entry:
+                diffs.append(entry.pop("diff"))
+        users.append(dict(outcome, user=account.name))
+    failures = [redact_text(failure, secrets) for failure in failures]
+    for user in users:
+        for part in [user, user.get("env_file") or {}] + user["entries"]:
+            if "msg" in part:
+                part["msg"] = redact_text(part["msg"], secrets)
+    return users, diffs, failures, probes
+
+
+def run_module(module):
+    """mcp_user_config on root's side, for an AnsibleModule with its options: every user's process
+    at once, then one result; exits the module."""
+    probe = module.params["probe"] and entry_probe_params(module.params["probe"])
+    try:
+        fresh = fresh_probes(probe) if probe else {}
+    except ReuseError as exc:
+        module.fail_json(msg=str(exc))
+    calls, secrets = _user_calls(module, probe, fresh)
+    outcomes = run_as_users(calls, WRITE_TIMEOUT + probe["timeout"] + SETUP_ALLOWANCE) if probe else call_as_each(calls, WRITE_TIMEOUT)
+    users, diffs, failures, probes = _joined(calls, outcomes, secrets)
+    result = dict(changed=any(user["changed"] for user in users), users=users, failures=failures)
+    if probe:
+        warning = keep_probes(probe, fresh, probes, not module.check_mode)
+        if warning:
+            module.warn(warning)
+        for item in probes:
+            for warning in item.pop("warnings", []):
+                module.warn(controller_safe(warning))
+        failures.extend("%s %s: %s" % (item["user"], item["client"], item["msg"]) for item in probes if item.get("failed"))
+        result.update(probes=probes, launches=len([item for item in probes if "same_launch_as" not in item and not item.get("reused")
+                                                   and "launch" in item]))
+    if module._diff:
+        result["diff"] = diffs
+    result = controller_safe(result)
+    if failures:
+        module.fail_json(msg="; ".join(result["failures"]), **result)
+    module.exit_json(**result)

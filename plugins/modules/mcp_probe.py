@@ -548,28 +548,9 @@ failure:
 """
 
 from ansible.module_utils.basic import AnsibleModule
+
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._clients import CLIENT_ARGUMENT_SPEC
-from ansible_collections.mcpfleet.mcp.plugins.module_utils._probe import (
-    CLIENT_ONLY_OPTIONS, DIRECT_OPTIONS, PROBE_OPTIONS_SPEC, TARGET_OPTIONS, run_probes,
-)
-from ansible_collections.mcpfleet.mcp.plugins.module_utils._redact import controller_safe
-
-
-def _validate(module):
-    params = module.params
-    if params["client"] and params["args"]:
-        module.fail_json(msg="args applies to command only; with client the arguments come from the entry")
-    if params["command"]:
-        misplaced = [option for option in CLIENT_ONLY_OPTIONS if params[option] is not None]
-        if misplaced:
-            module.fail_json(msg="%s applies to client only" % ", ".join(misplaced))
-    if params["targets"] is not None:
-        misplaced = [option for option in TARGET_OPTIONS + DIRECT_OPTIONS if option != "scope" and params[option]]
-        if misplaced or not params["targets"]:
-            module.fail_json(msg="targets gives every entry's client options; not with %s" % ", ".join(misplaced)
-                             if misplaced else "targets must name at least one entry")
-    if params["timeout"] <= 0:
-        module.fail_json(msg="timeout must be positive")
+from ansible_collections.mcpfleet.mcp.plugins.module_utils._probe import DIRECT_OPTIONS, PROBE_OPTIONS_SPEC, TARGET_OPTIONS, run_module
 
 
 def main():
@@ -594,34 +575,7 @@ def main():
         required_by={"client": "name", "targets": "name"},
         supports_check_mode=True,
     )
-    _validate(module)
-    params = module.params
-    if params["targets"] is None:
-        params["targets"] = [dict((option, params[option]) for option in TARGET_OPTIONS)]
-        single = True
-    else:
-        single = False
-    results, error = run_probes(params, keep=not module.check_mode)
-    if error:
-        module.fail_json(msg=error, failure={"kind": "config", "phase": "setup"}, changed=False)
-    for result in results:
-        for warning in result.pop("warnings", []):
-            module.warn(controller_safe(warning))
-    results = controller_safe(results)
-    if single:
-        result = results[0]
-        for key in ("user", "client", "same_launch_as"):
-            result.pop(key, None)
-        if result.get("failed"):
-            module.fail_json(**result)
-        module.exit_json(**result)
-    failed = [result for result in results if result.get("failed")]
-    distinct = len([result for result in results if "launch" in result and "same_launch_as" not in result and not result.get("reused")])
-    summary = dict(changed=False, targets=results, launches=distinct)
-    if failed:
-        module.fail_json(msg="Servers that did not answer: " + "; ".join(
-            "%s in %s: %s" % (result["user"], result["client"], result["msg"]) for result in failed), **summary)
-    module.exit_json(**summary)
+    run_module(module)
 
 
 if __name__ == "__main__":

@@ -393,27 +393,12 @@ diff:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.mcpfleet.mcp.plugins.module_utils._as_user import UserProcessError, call_as, describe_error
-from ansible_collections.mcpfleet.mcp.plugins.module_utils._clients import ClientError
-from ansible_collections.mcpfleet.mcp.plugins.module_utils._config_file import ConfigFileError
-from ansible_collections.mcpfleet.mcp.plugins.module_utils._jsonc import JsoncError
-from ansible_collections.mcpfleet.mcp.plugins.module_utils._redact import controller_safe, redact_text
-from ansible_collections.mcpfleet.mcp.plugins.module_utils._server_entry import ENTRY_ARGUMENT_SPEC, edit_config, secret_params
-from ansible_collections.mcpfleet.mcp.plugins.module_utils._users import AccountError, get_account
+from ansible_collections.mcpfleet.mcp.plugins.module_utils._server_entry import ENTRY_ARGUMENT_SPEC, run_module
 
 
 def main():
     module = AnsibleModule(argument_spec=ENTRY_ARGUMENT_SPEC, supports_check_mode=True)
-    secrets = secret_params(module.params)
-    try:
-        account = get_account(module.params["user"])
-        # Root never touches the user's files itself: the edit runs in a process that is the user.
-        result = call_as(account, edit_config, (account, module.params, module.check_mode, module._diff))
-    except (AccountError, ClientError, ConfigFileError, JsoncError, UserProcessError) as exc:
-        module.fail_json(msg=controller_safe(redact_text(str(exc), secrets)))
-    except OSError as exc:
-        module.fail_json(msg=controller_safe(redact_text(describe_error(exc), secrets)))
-    module.exit_json(**controller_safe(result))
+    run_module(module)
 
 
 if __name__ == "__main__":

@@ -292,30 +292,10 @@ findings:
       detail: args --access-token puts a literal secret on the command line, where every local user sees it (ps)
 """
 
-import os
-
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.mcpfleet.mcp.plugins.module_utils._as_user import acting_for
-from ansible_collections.mcpfleet.mcp.plugins.module_utils._audit import audit_accounts, audited_clients
-from ansible_collections.mcpfleet.mcp.plugins.module_utils._redact import controller_safe
+
+from ansible_collections.mcpfleet.mcp.plugins.module_utils._audit import audited_clients, run_module
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._supersede import MATCHERS_SPEC
-from ansible_collections.mcpfleet.mcp.plugins.module_utils._users import AccountError, all_accounts, get_account
-
-
-def _accounts(module):
-    """The accounts to audit, and whether an account without a home is skipped."""
-    params = module.params
-    if not params["all_users"]:
-        accounts = [get_account(name) for name in params["users"] or [params["user"]]]
-        for account in accounts:
-            if account.uid != os.geteuid() and not acting_for(account):
-                module.fail_json(msg="cannot read the files of %s: the module runs as uid %d; become root or become %s"
-                                 % (account.name, os.geteuid(), account.name))
-        return accounts, False
-    if os.geteuid() != 0:
-        module.warn("all_users without root: only the files of the user the module runs as are audited")
-        return [get_account()], True
-    return all_accounts(), True
 
 
 def main():
@@ -330,15 +310,7 @@ def main():
         mutually_exclusive=[("user", "all_users", "users")],
         supports_check_mode=True,
     )
-    clients = module.params["clients"] or audited_clients()
-    try:
-        accounts, need_home = _accounts(module)
-    except AccountError as exc:
-        module.fail_json(msg=str(exc))
-    # Root never touches a user's files itself: each user's are read by a process that is the user.
-    users = audit_accounts(accounts, clients, need_home, module.params["match"], module.warn)
-    findings = [finding for user in users for item in user["files"] for finding in item["findings"]]
-    module.exit_json(**controller_safe(dict(changed=False, users=users, findings=findings)))
+    run_module(module)
 
 
 if __name__ == "__main__":

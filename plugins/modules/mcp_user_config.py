@@ -303,54 +303,10 @@ users:
             env: {SENTRY_MCP_ENV_FILE: /home/alice/.config/sentry-mcp/env}
 """
 
-import os
-
 from ansible.module_utils.basic import AnsibleModule
-from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
-from ansible_collections.mcpfleet.mcp.plugins.module_utils._as_user import UserProcessError, acting_for, call_as_each
-from ansible_collections.mcpfleet.mcp.plugins.module_utils._probe import (
-    PROBE_OPTIONS_SPEC, SETUP_ALLOWANCE, entry_probe_params, fresh_probes, keep_probes, run_as_users,
-)
-from ansible_collections.mcpfleet.mcp.plugins.module_utils._probe_reuse import ReuseError
-from ansible_collections.mcpfleet.mcp.plugins.module_utils._redact import controller_safe, redact_text
-from ansible_collections.mcpfleet.mcp.plugins.module_utils._server_entry import ENTRY_ARGUMENT_SPEC, secret_params
-from ansible_collections.mcpfleet.mcp.plugins.module_utils._user_config import converge_and_probe
-from ansible_collections.mcpfleet.mcp.plugins.module_utils._users import AccountError, get_account
-
-# Seconds a user's process may take to write its files (a probe adds its own timeout).
-WRITE_TIMEOUT = 60.0
-# An entry's user is the item's user.
-_ENTRY_VALIDATOR = ArgumentSpecValidator(dict((key, value) for key, value in ENTRY_ARGUMENT_SPEC.items() if key != "user"))
-
-
-def _entries(module, item):
-    """The item's entries validated as mcp_server's options, with the user's secrets added; their
-    secret values are masked from now on."""
-    entries = []
-    for index, raw in enumerate(item["entries"]):
-        validation = _ENTRY_VALIDATOR.validate(raw)
-        module.no_log_values.update(validation._no_log_values)
-        if validation.error_messages:
-            module.fail_json(msg="users[%s].entries[%d]: %s" % (item["user"], index, "; ".join(validation.error_messages)))
-        params = validation.validated_parameters
-        params["user"] = item["user"]
-        if params["state"] == "present" and item["env"]:
-            params["env"] = dict(params["env"] or {}, **item["env"])
-        if item["known_secrets"]:
-            params["known_secrets"] = (params["known_secrets"] or []) + item["known_secrets"]
-        entries.append(params)
-    return entries
-
-
-def _failures(name, outcome):
-    if isinstance(outcome, UserProcessError):
-        return ["%s: %s" % (name, outcome)]
-    found = []
-    if (outcome.get("env_file") or {}).get("failed"):
-        found.append("%s: %s" % (name, outcome["env_file"]["msg"]))
-    found.extend("%s %s: %s" % (name, entry["client"], entry["msg"]) for entry in outcome["entries"] if entry.get("failed"))
-    return found
+from ansible_collections.mcpfleet.mcp.plugins.module_utils._probe import PROBE_OPTIONS_SPEC
+from ansible_collections.mcpfleet.mcp.plugins.module_utils._user_config import run_module
 
 
 def main():
@@ -372,60 +328,7 @@ def main():
         ),
         supports_check_mode=True,
     )
-    probe = module.params["probe"] and entry_probe_params(module.params["probe"])
-    try:
-        fresh = fresh_probes(probe) if probe else {}
-    except ReuseError as exc:
-        module.fail_json(msg=str(exc))
-    calls, secrets = [], []
-    for item in module.params["users"]:
-        spec = dict(env_file=item["env_file"], entries=_entries(module, item))
-        secrets.extend(str(value) for value in ((item["env_file"] or {}).get("env") or {}).values())
-        for params in spec["entries"]:
-            secrets.extend(secret_params(params))
-        try:
-            account = get_account(item["user"])
-        except AccountError as exc:
-            module.fail_json(msg=str(exc))
-        if account.uid != os.geteuid() and not acting_for(account):
-            module.fail_json(msg="cannot write the files of %s: the module runs as uid %d; become root or become %s"
-                             % (account.name, os.geteuid(), account.name))
-        calls.append((account, converge_and_probe, (account, spec, module.check_mode, module._diff, probe, set(fresh))))
-
-    users, diffs, failures, probes = [], [], [], []
-    outcomes = run_as_users(calls, WRITE_TIMEOUT + probe["timeout"] + SETUP_ALLOWANCE) if probe else call_as_each(calls, WRITE_TIMEOUT)
-    for (account, _function, _args), outcome in zip(calls, outcomes):
-        failures.extend(_failures(account.name, outcome))
-        if isinstance(outcome, UserProcessError):
-            users.append(dict(user=account.name, changed=False, failed=True, msg=str(outcome), entries=[]))
-            continue
-        probes.extend(outcome.pop("probes", []))
-        for entry in outcome["entries"]:
-            if "diff" in entry:
-                diffs.append(entry.pop("diff"))
-        users.append(dict(outcome, user=account.name))
-    failures = [redact_text(failure, secrets) for failure in failures]
-    for user in users:
-        for part in [user, user.get("env_file") or {}] + user["entries"]:
-            if "msg" in part:
-                part["msg"] = redact_text(part["msg"], secrets)
-    result = dict(changed=any(user["changed"] for user in users), users=users, failures=failures)
-    if probe:
-        warning = keep_probes(probe, fresh, probes, not module.check_mode)
-        if warning:
-            module.warn(warning)
-        for item in probes:
-            for warning in item.pop("warnings", []):
-                module.warn(controller_safe(warning))
-        failures.extend("%s %s: %s" % (item["user"], item["client"], item["msg"]) for item in probes if item.get("failed"))
-        result.update(probes=probes, launches=len([item for item in probes if "same_launch_as" not in item and not item.get("reused")
-                                                   and "launch" in item]))
-    if module._diff:
-        result["diff"] = diffs
-    result = controller_safe(result)
-    if failures:
-        module.fail_json(msg="; ".join(result["failures"]), **result)
-    module.exit_json(**result)
+    run_module(module)
 
 
 if __name__ == "__main__":

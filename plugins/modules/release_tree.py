@@ -149,7 +149,7 @@ links:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.mcpfleet.mcp.plugins.module_utils._release_tree import ReleaseError, release_tree
+from ansible_collections.mcpfleet.mcp.plugins.module_utils._release_tree import run_module
 
 
 def main():
@@ -168,14 +168,7 @@ def main():
         ),
         supports_check_mode=True,
     )
-
-    def run(argv):
-        return module.run_command(argv)
-    try:
-        result = release_tree(module.params, module.check_mode, run)
-    except (ReleaseError, OSError) as exc:
-        module.fail_json(msg=str(exc))
-    module.exit_json(**result)
+    run_module(module)
 
 
 if __name__ == "__main__":

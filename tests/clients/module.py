@@ -19,12 +19,12 @@ def collection_installed():
     return os.path.isfile(os.path.join(COLLECTIONS, "ansible_collections", "mcpfleet", "mcp", "MANIFEST.json"))
 
 
-def run_module(options):
-    """Run the module once with ``options``; return (registered result, Ansible's -vvv output)."""
+def run_module(options, name="mcpfleet.mcp.mcp_server"):
+    """Run module ``name`` once with ``options``; return (registered result, Ansible's -vvv output)."""
     with tempfile.TemporaryDirectory(prefix="mcpc-ansible-") as work:
         result_file = os.path.join(work, "result.json")
         tasks = [
-            {"name": "entry", "mcpfleet.mcp.mcp_server": options, "register": "entry"},
+            {"name": "entry", name: options, "register": "entry"},
             {"name": "save", "ansible.builtin.copy": {"content": "{{ entry | to_json }}", "dest": result_file}},
         ]
         play = [{"hosts": "localhost", "connection": "local", "gather_facts": False,

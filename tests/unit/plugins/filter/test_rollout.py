@@ -242,27 +242,100 @@ def _audited(user, files):
     return {"user": user, "files": [{"client": client, "servers": servers} for client, servers in files.items()]}
 
 
-def test_found_clients_extend_the_plan_where_users_have_the_server_already():
+LAUNCHER = "/opt/sentry-mcp/bin/sentry-mcp-stdio"
+RECORDS = "/opt/sentry-mcp/adopted"
+OURS = {"name": "sentry", "command": LAUNCHER, "matched": False}
+
+
+def _host(servers, records=()):
+    """An mcp_host_info result: the users' servers, and the adoption records that exist."""
+    return {"servers": servers, "files": dict((RECORDS + "/" + record, {"exists": True}) for record in records)}
+
+
+def _decided(plan, host, adopt=True):
+    return dict((item["name"], item) for item in rollout.rollout_clients(plan, host, "sentry", LAUNCHER, RECORDS, adopt))
+
+
+def test_records_are_read_for_every_user_and_client_the_reading_searches():
     plan = rollout.rollout_plan([{"name": "bob"}, {"name": "carol", "state": "absent"}], DEFAULTS)
-    launcher = "/opt/sentry-mcp/bin/sentry-mcp-stdio"
-    audited = [
-        _audited("bob", {"cursor": [{"name": "sentry-mcp", "command": "npx", "matched": True}],
-                         "amazonq": [{"name": "Sentry", "command": "npx", "matched": True}],
-                         "zed": [{"name": "time", "command": "uvx", "matched": False}],
-                         "claude_code": [{"name": "sentry", "command": launcher, "matched": False}]}),
-        # carol is removed: only the clients holding the managed entry are hers to clean.
-        _audited("carol", {"cursor": [{"name": "sentry", "command": launcher, "matched": False}],
-                           "windsurf": [{"name": "Sentry", "command": "npx", "matched": True}]}),
-        _audited("dave", {"cursor": [{"name": "Sentry", "command": "npx", "matched": True}]}),
-    ]
-    extended = rollout.rollout_found_clients(plan, audited, "sentry", launcher)
-    assert [(item["name"], item["clients"]) for item in extended] == [
-        ("bob", ["code_server", "amazonq", "claude_code", "cursor"]), ("carol", ["code_server", "amazonq", "cursor"])]
+    paths = rollout.rollout_records(plan, RECORDS)
+    assert paths[0] == RECORDS
+    assert RECORDS + "/bob.windsurf" in paths and RECORDS + "/carol.cursor" in paths
+    assert len(paths) == 1 + 2 * len(rollout.audited_clients())
+
+
+def test_entries_a_run_wrote_in_clients_no_longer_listed_are_removed():
+    # Rolled out to four clients, then narrowed to the defaults.
+    plan = rollout.rollout_plan([{"name": "bob"}], DEFAULTS)
+    host = _host([_audited("bob", {"code_server": [OURS], "amazonq": [OURS], "cursor": [OURS, {"name": "time", "command": "uvx"}],
+                                   "zed": [OURS], "windsurf": [{"name": "sentry", "command": "npx", "matched": False}]})])
+    for adopt in (True, False):
+        bob = _decided(plan, host, adopt)["bob"]
+        assert bob["clients"] == ["code_server", "amazonq"]
+        assert bob["managed"] == {"code_server": "declared", "amazonq": "declared"}
+        # Windsurf's entry is not the one a run wrote: it stays, and so does the client's file.
+        assert bob["dropped"] == ["cursor", "zed"]
+        assert bob["records"] == {"write": [], "remove": []}
+    users = rollout.rollout_user_config([bob], ACCOUNTS, {"bob": {"token": "B0B", "error": ""}}, SETTINGS)
+    assert [(entry["client"], entry["state"]) for entry in users[0]["entries"]] == [
+        ("code_server", "present"), ("amazonq", "present"), ("cursor", "absent"), ("zed", "absent")]
+    assert "command" not in users[0]["entries"][2]
+
+
+def test_a_hand_made_entry_in_a_client_not_listed_is_adopted_and_recorded():
+    plan = rollout.rollout_plan([{"name": "bob"}], DEFAULTS)
+    hand_made = {"name": "sentry-mcp", "command": "npx", "matched": True}
+    host = _host([_audited("bob", {"cursor": [hand_made], "amazonq": [hand_made], "zed": [{"name": "time", "command": "uvx"}]})])
+    bob = _decided(plan, host)["bob"]
+    assert bob["clients"] == ["code_server", "amazonq", "cursor"]
+    assert bob["managed"] == {"code_server": "declared", "amazonq": "declared", "cursor": "adopted"}
+    assert bob["records"] == {"write": [RECORDS + "/bob.cursor"], "remove": []} and bob["dropped"] == []
+    # Without adoption a hand-made entry makes no client managed.
+    assert _decided(plan, host, adopt=False)["bob"]["clients"] == ["code_server", "amazonq"]
+
+
+def test_an_adopted_client_stays_managed_by_its_record_until_it_is_listed():
+    host = _host([_audited("bob", {"cursor": [OURS], "zed": [OURS]})], records=["bob.cursor"])
+    bob = _decided(rollout.rollout_plan([{"name": "bob"}], DEFAULTS), host, adopt=False)["bob"]
+    # The hand-made entry is gone (replaced by the managed one); the record keeps cursor managed.
+    assert bob["managed"]["cursor"] == "adopted" and bob["dropped"] == ["zed"]
+    assert bob["records"] == {"write": [], "remove": []}
+    # Listed, the client is a declared one: its record goes, and leaving it out later removes the entry.
+    listed = _decided(rollout.rollout_plan([{"name": "bob", "clients": ["cursor"]}], DEFAULTS), host)["bob"]
+    assert listed["managed"] == {"cursor": "declared"}
+    assert listed["records"] == {"write": [], "remove": [RECORDS + "/bob.cursor"]}
+    narrowed = _decided(rollout.rollout_plan([{"name": "bob", "clients": ["amazonq"]}], DEFAULTS), _host(host["servers"]))["bob"]
+    assert narrowed["dropped"] == ["cursor", "zed"]
+
+
+def test_an_absent_user_is_cleaned_wherever_a_run_wrote_and_loses_the_records():
+    plan = rollout.rollout_plan([{"name": "carol", "state": "absent"}], DEFAULTS)
+    host = _host([_audited("carol", {"cursor": [OURS], "windsurf": [{"name": "Sentry", "command": "npx", "matched": True}]}),
+                  _audited("dave", {"zed": [OURS]})], records=["carol.cursor"])
+    carol = _decided(plan, host)["carol"]
+    # Only the entries a run wrote are hers to clean: the hand-made one in Windsurf stays.
+    assert carol["clients"] == ["code_server", "amazonq", "cursor"] and carol["dropped"] == [] and carol["managed"] == {}
+    assert carol["records"] == {"write": [], "remove": [RECORDS + "/carol.cursor"]}
     assert plan[0]["clients"] == ["code_server", "amazonq"]  # the input is not changed
-    assert rollout.rollout_found_clients(plan, [], "sentry", launcher) == plan
+    # A user the reading could not read keeps the listed clients.
+    assert _decided(plan, {})["carol"]["clients"] == ["code_server", "amazonq"]
+
+
+def test_rows_say_why_a_client_is_managed_and_list_the_dropped_ones():
+    plan = rollout.rollout_plan([{"name": "bob"}], DEFAULTS)
+    host = _host([_audited("bob", {"cursor": [OURS], "zed": [OURS]})], records=["bob.cursor"])
+    rows = rollout.rollout_rows(rollout.rollout_clients(plan, host, "sentry", LAUNCHER, RECORDS, True), [],
+                                {"bob": {"ok": True, "detail": "valid"}}, "", "h1")
+    assert [(row["client"], row["managed"], row["state"], row["status"], row["token_check"], row["reason"]) for row in rows] == [
+        ("code_server", "declared", "present", "configured", "valid", "not probed"),
+        ("amazonq", "declared", "present", "configured", "valid", "not probed"),
+        ("cursor", "adopted", "present", "configured", "valid", "not probed"),
+        ("zed", "", "absent", "removed", "", "no longer in the user's clients")]
+    failed = rollout.rollout_rows(rollout.rollout_clients(plan, host, "sentry", LAUNCHER, RECORDS, True), [], {}, "Users: denied", "h1")
+    assert failed[-1]["status"] == "failed"
 
 
 def test_the_filters_are_registered():
     assert set(rollout.FilterModule().filters()) == {
         "rollout_plan", "rollout_tokens", "rollout_user_config", "secret_status", "token_problems", "rollout_rows", "fleet_report",
-        "rollout_adoptions", "rollout_found_clients"}
+        "rollout_adoptions", "rollout_records", "rollout_clients"}

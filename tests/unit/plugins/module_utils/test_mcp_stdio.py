@@ -32,6 +32,17 @@ def gone(pid):
         return True
 
 
+def record_signals(monkeypatch):
+    """The signals the probe sends to a server's process group, in order (and sent)."""
+    sent, killpg = [], os.killpg
+
+    def recording(pgid, sig):
+        sent.append(sig)
+        killpg(pgid, sig)
+    monkeypatch.setattr(stdio.os, "killpg", recording)
+    return sent
+
+
 def test_good_server_gives_identity_tools_and_timings():
     facts = stdio.probe(argv("good"), ENV, timeout=10)
     assert facts["server_info"] == {"name": "fake", "version": "1.2.3"}
@@ -76,23 +87,24 @@ def test_slow_start_within_the_timeout_succeeds():
 
 
 def test_slow_start_beyond_the_timeout_fails_on_time():
-    began = time.monotonic()
+    # The server cannot answer before a second has passed since its spawn: an answer would
+    # mean the probe waited past its deadline.
     with pytest.raises(stdio.Timeout) as caught:
         stdio.probe(argv("slow"), ENV, timeout=0.5)
-    assert time.monotonic() - began < 1.2
     assert caught.value.phase == "initialize"
     assert caught.value.details() == {"kind": "timeout", "phase": "initialize"}
 
 
-def test_a_server_that_never_answers_is_killed_at_the_deadline():
-    server = stdio.StdioServer(argv("silent"), ENV, timeout=0.6)
-    began = time.monotonic()
+def test_a_server_that_never_answers_is_killed_at_the_deadline(monkeypatch):
+    # The server ignores EOF and SIGTERM: only SIGKILL ends it, and it ends without a TERM first
+    # (no grace after a deadline).
+    sent = record_signals(monkeypatch)
+    server = stdio.StdioServer(argv("stubborn"), ENV, timeout=0.6)
     with pytest.raises(stdio.Timeout, match="no answer to initialize within the timeout of 0.6s"):
         with server:
             server.initialize()
-    assert time.monotonic() - began < 0.6 + 0.4
-    # Killed at once, without the grace a server gets after a normal end of session.
     assert server._proc.returncode == -signal.SIGKILL
+    assert sent == [signal.SIGKILL]
 
 
 def test_crash_at_start_reports_exit_code_and_stderr():
@@ -143,18 +155,21 @@ def test_the_server_gets_exactly_the_given_environment_and_cwd(tmp_path):
 def test_a_server_that_ignores_eof_and_sigterm_is_killed(monkeypatch):
     monkeypatch.setattr(stdio, "CLOSE_GRACE", 0.2)
     monkeypatch.setattr(stdio, "TERM_GRACE", 0.2)
-    server = stdio.StdioServer(argv("ignore_eof"), ENV, timeout=10)
+    sent = record_signals(monkeypatch)
+    server = stdio.StdioServer(argv("ignore_eof"), ENV, timeout=60)
     with server:
         server.initialize()
+    # EOF, then TERM after the close grace, then KILL after the term grace: not the deadline.
+    assert sent == [signal.SIGTERM, signal.SIGKILL]
     assert server._proc.returncode == -signal.SIGKILL
-    assert server.total_ms < 2000
 
 
 def test_children_left_in_the_process_group_are_killed(tmp_path):
     pid_file = tmp_path / "child.pid"
     stdio.probe(argv("child"), dict(ENV, CHILD_PID_FILE=str(pid_file)), timeout=10)
     child = int(pid_file.read_text())
-    deadline = time.monotonic() + 2
+    # Killed at once, but reaped by whoever inherited it: wait for that, generously.
+    deadline = time.monotonic() + 30
     while not gone(child) and time.monotonic() < deadline:
         time.sleep(0.02)
     assert gone(child)
@@ -388,12 +403,11 @@ def test_total_ms_is_reported_after_a_protocol_error():
 
 
 def test_a_server_that_exits_while_a_child_holds_its_stdout_is_an_early_exit():
-    began = time.monotonic()
+    # The child holds stdout for a minute, past the timeout: an early exit (not a timeout) is
+    # reported when the server exits, not when its stdout closes.
     with pytest.raises(stdio.EarlyExit) as caught:
         stdio.probe(argv("orphan_stdout"), ENV, timeout=10)
     assert caught.value.returncode == 4
-    # Reported when the server exits, not when the timeout passes.
-    assert time.monotonic() - began < 5
 
 
 def test_stdout_lines_split_across_reads_are_joined():

@@ -32,7 +32,7 @@ def home(open_tmp, monkeypatch):
     os.mkdir(path)
     os.chown(str(path), entry.pw_uid, entry.pw_gid)
     account = Account(entry.pw_name, entry.pw_uid, entry.pw_gid, str(path), entry.pw_shell)
-    monkeypatch.setattr(mcp_server, "get_account", lambda name: account)
+    monkeypatch.setattr(_server_entry, "get_account", lambda name: account)
     return account
 
 

@@ -11,6 +11,7 @@ import shutil
 import pytest
 from ansible.module_utils.testing import patch_module_args
 
+from ansible_collections.mcpfleet.mcp.plugins.module_utils import _audit
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._users import Account
 from ansible_collections.mcpfleet.mcp.plugins.modules import mcp_server_info
 from test_act_as_user import alice, chown_tree  # noqa: F401 pylint: disable=unused-import
@@ -59,7 +60,7 @@ def home(open_tmp, monkeypatch):
     path = os.path.join(open_tmp, "home")
     os.mkdir(path)
     account = Account(entry.pw_name, entry.pw_uid, entry.pw_gid, path, entry.pw_shell)
-    monkeypatch.setattr(mcp_server_info, "get_account", lambda name=None: account)
+    monkeypatch.setattr(_audit, "get_account", lambda name=None: account)
     return account
 
 

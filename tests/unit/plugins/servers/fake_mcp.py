@@ -17,6 +17,7 @@ old_protocol   negotiates 2024-11-05 and declares no tools capability
 server_ping    pings the client before answering initialize
 chatty         writes 512 KiB to stderr before answering (a pipe holds 64 KiB)
 ignore_eof     keeps running after stdin closes and ignores SIGTERM
+stubborn       as silent, and as ignore_eof: only SIGKILL ends it
 child          starts a child in its process group that outlives it
 setsid_child   starts a child that leaves the process group (setsid) and outlives it
 orphan_stdout  starts a child that holds stdout open, then exits 4 at once
@@ -164,7 +165,7 @@ def main():
     if MODE == "chatty":
         sys.stderr.write(("x" * 1023 + "\n") * 512)
         sys.stderr.flush()
-    if MODE == "ignore_eof":
+    if MODE in ("ignore_eof", "stubborn"):
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
     if MODE == "child":
         with open(os.environ["CHILD_PID_FILE"], "w") as handle:
@@ -183,7 +184,7 @@ def main():
     for line in sys.stdin:
         request = json.loads(line)
         log({"message": request})
-        if MODE == "silent" or "id" not in request or "method" not in request:
+        if MODE in ("silent", "stubborn") or "id" not in request or "method" not in request:
             continue
         method = request["method"]
         if method == os.environ.get("FAKE_EXIT_ON"):
@@ -205,7 +206,7 @@ def main():
             send({"id": request["id"], "error": exc.error})
         except LookupError:
             send({"id": request["id"], "error": {"code": -32601, "message": "Method not found: %s" % method}})
-    if MODE == "ignore_eof":
+    if MODE in ("ignore_eof", "stubborn"):
         while True:
             time.sleep(1)
 

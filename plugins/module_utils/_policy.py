@@ -1,0 +1,259 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) mcpfleet maintainers
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""An AI client's administrator MCP policy: which servers the client itself lets run.
+
+Each supported client reads a system-wide file that users cannot write, in its own format
+(checked in the pinned clients' code). This module adds and removes the entries of one server
+in that file, one server per call, so that several rollouts on one host add up; the allow-only
+switch (``exclusive``) is a setting of the whole file. Everything else in the file is kept.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import os
+import re
+import stat
+
+from ansible_collections.mcpfleet.mcp.plugins.module_utils._config_file import (
+    STALE,
+    ConfigFileError,
+    commit,
+    locked,
+    make_parents,
+    read_snapshot,
+)
+from ansible_collections.mcpfleet.mcp.plugins.module_utils._documents import open_document, render
+from ansible_collections.mcpfleet.mcp.plugins.module_utils._jsonc import JsoncError, json_equal
+
+# Root-owned and readable by all: the clients run as the users, who must not change it.
+POLICY_MODE = 0o644
+ROOT = (0, 0)
+EDIT_ROUNDS = 5
+# Claude Code refuses other characters in an allowedMcpServers serverName.
+_CLAUDE_NAME = re.compile(r"^[A-Za-z0-9_-]+$")
+
+
+class PolicyError(Exception):
+    """A request the client's policy cannot express, or a client without a policy."""
+
+
+def _claude_items(rule, name, command, args, url):
+    """Claude Code 2.1: entries of exactly one of serverName, serverCommand, serverUrl.
+
+    An allow-list that holds any serverCommand entry admits a stdio server only by its exact
+    command line, and one with any serverUrl entry a remote server only by its URL: a name
+    entry alone would admit any command under that name, so an allowed server is entered by
+    what it launches. A denied server is entered by name too, which blocks it whatever it runs.
+    """
+    if rule == "allow" and not _CLAUDE_NAME.match(name):
+        raise PolicyError("Claude Code takes only letters, digits, '-' and '_' in an allowed server name")
+    items = []
+    if command is not None:
+        items.append({"serverCommand": [command] + list(args or [])})
+    if url is not None:
+        items.append({"serverUrl": url})
+    if rule == "deny" or not items:
+        items.insert(0, {"serverName": name})
+    return items
+
+
+def _gemini_items(rule, name, command, args, url):
+    """Gemini CLI 0.61: mcp.allowed and mcp.excluded hold server names (compared without case)."""
+    del rule, command, args, url
+    return [name]
+
+
+CLIENTS = {
+    "claude_code": {
+        "title": "Claude Code", "path": "/etc/claude-code/managed-settings.json", "grammar": "json",
+        "allow": ("allowedMcpServers",), "deny": ("deniedMcpServers",), "items": _claude_items,
+    },
+    "gemini_cli": {
+        "title": "Gemini CLI", "path": "/etc/gemini-cli/settings.json", "grammar": "json_comments",
+        "allow": ("mcp", "allowed"), "deny": ("mcp", "excluded"), "items": _gemini_items,
+    },
+}
+
+# Clients that cannot be given an enforced policy on Linux here, and why. A user file is never
+# used instead: the user could edit it.
+REFUSED = {
+    "qwen_code": "Qwen Code 0.24 merges mcp.allowed from the user's own settings into the system list "
+                 "(merge strategy concat), so users could allow any server",
+    "copilot_cli": "Copilot CLI's allowedMcpServers is an enterprise setting; no system file that the "
+                   "pinned Copilot CLI reads it from was found",
+    "code_server": "no machine-wide policy file that code-server reads chat.mcp.access from was found",
+    "vscode": "no machine-wide policy file that a VS Code build on Linux reads chat.mcp.access from was "
+              "proven here",
+}
+
+
+def supported_clients():
+    return sorted(CLIENTS)
+
+
+def client_spec(client):
+    if client in CLIENTS:
+        return CLIENTS[client]
+    reason = REFUSED.get(client, "no administrator policy file on Linux is known for it")
+    raise PolicyError("%s has no administrator MCP policy this module can write: %s. Supported: %s"
+                      % (client, reason, ", ".join(supported_clients())))
+
+
+def _get(document, keys):
+    """The value at keys, None where a key is missing."""
+    try:
+        return document.get(keys)
+    except KeyError:
+        return None
+
+
+def _list_at(document, keys, what):
+    value = _get(document, keys)
+    if value is not None and not isinstance(value, list):
+        raise PolicyError("%s must be a list" % what)
+    return value
+
+
+def edit_policy(spec, text, params):
+    """Return the new text of the policy file ``text`` (None: no file) for ``params``."""
+    name, rule, state, exclusive = params["name"], params["rule"], params["state"], params["exclusive"]
+    if name is None and exclusive is None:
+        raise PolicyError("name or exclusive is required")
+    if exclusive is False and state == "present" and rule == "allow" and name is not None:
+        raise PolicyError("an allowed server needs allow-only mode in %s: exclusive=false turns it off" % spec["title"])
+    document = open_document(text if text is not None else render({}, spec["grammar"]), spec["grammar"])
+    allow_what, deny_what = ".".join(spec["allow"]), ".".join(spec["deny"])
+    allowed = _list_at(document, spec["allow"], allow_what)
+    _list_at(document, spec["deny"], deny_what)
+    if name is not None:
+        if state == "present":
+            items = spec["items"](rule, name, params["command"], params["args"], params["url"])
+            if rule == "allow" and allowed is None and not exclusive:
+                # Any allow-list blocks every server it does not name: that must be asked for.
+                raise PolicyError("%s blocks every server that %s does not name: set exclusive=true to turn allow-only "
+                                  "mode on" % (spec["title"], allow_what))
+            keys = spec["allow"] if rule == "allow" else spec["deny"]
+            for item in items:
+                if not any(json_equal(item, have) for have in _get(document, keys) or []):
+                    document.append(keys, item)
+        else:
+            # The deny form names the server as well as its launch: it covers both rules' items.
+            for rule_keys in (spec["allow"], spec["deny"]):
+                for item in spec["items"]("deny", name, params["command"], params["args"], params["url"]):
+                    document.remove_value(rule_keys, item)
+            # A list emptied by removal is removed: an empty allow-list would block every server.
+            for rule_keys in (spec["deny"],) + ((spec["allow"],) if exclusive is None else ()):
+                if _get(document, rule_keys) == []:
+                    document.delete(rule_keys)
+                    # Gemini's "mcp" object, when nothing else is in it.
+                    if len(rule_keys) > 1 and _get(document, rule_keys[:-1]) == {}:
+                        document.delete(rule_keys[:-1])
+    if exclusive is True and _get(document, spec["allow"]) is None:
+        document.set(spec["allow"], [])
+    elif exclusive is False:
+        document.delete(spec["allow"])
+    if text is None and document.value == {}:
+        return None
+    return document.text
+
+
+def summary(spec, text):
+    """What the file enforces: {"exclusive", "allow", "deny"} (the client's own entries)."""
+    if text is None:
+        return {"exclusive": False, "allow": [], "deny": []}
+    document = open_document(text, spec["grammar"])
+    allowed = _get(document, spec["allow"])
+    return {"exclusive": allowed is not None, "allow": allowed or [], "deny": _get(document, spec["deny"]) or []}
+
+
+def _fix_directory(directory, check_mode):
+    """The policy's directory must be root's and writable by no one else; True if it was not."""
+    info = os.stat(directory)
+    wrong = (info.st_uid, info.st_gid) != ROOT or info.st_mode & 0o022
+    if wrong and not check_mode:
+        os.chown(directory, *ROOT)
+        os.chmod(directory, stat.S_IMODE(info.st_mode) & ~0o022)
+    return bool(wrong)
+
+
+def _fix_file(path, check_mode):
+    info = os.stat(path)
+    wrong = (info.st_uid, info.st_gid) != ROOT or stat.S_IMODE(info.st_mode) != POLICY_MODE
+    if wrong and not check_mode:
+        os.chown(path, *ROOT)
+        os.chmod(path, POLICY_MODE)
+    return bool(wrong)
+
+
+def apply_policy(params, check_mode, diff):
+    """Edit the policy file of ``params["client"]``; return the module's result."""
+    spec = client_spec(params["client"])
+    path = params["path"] or spec["path"]
+    directory = os.path.dirname(path)
+    result = {"changed": False, "path": path, "client": params["client"]}
+    if not os.path.isdir(directory):
+        # Checked before anything is created: a refused request or a removal leaves no directory.
+        new = _edit(spec, path, None, params)
+        if check_mode or new is None:
+            return _finish(result, spec, path, None, new, diff)
+    created = make_parents(directory)
+    with locked(directory):
+        for _round in range(EDIT_ROUNDS):
+            snapshot = read_snapshot(path)
+            try:
+                new = _edit(spec, path, snapshot.text, params)
+                if check_mode or new == snapshot.text or new is None:
+                    break
+                if commit(path, snapshot, new, POLICY_MODE, ROOT) != STALE:
+                    break
+            finally:
+                snapshot.close()
+        else:
+            raise ConfigFileError("%s kept changing while it was edited" % path)
+    result["changed"] = _fix_directory(directory, check_mode) or bool(created)
+    if os.path.exists(path):
+        result["changed"] = _fix_file(path, check_mode) or result["changed"]
+    return _finish(result, spec, path, snapshot.text, new, diff)
+
+
+def _edit(spec, path, text, params):
+    try:
+        return edit_policy(spec, text, params)
+    except (JsoncError, PolicyError) as exc:
+        raise ConfigFileError("%s: %s" % (path, exc))
+
+
+def _finish(result, spec, path, before, after, diff):
+    result["changed"] = result["changed"] or before != after
+    result["policy"] = summary(spec, after)
+    if diff:
+        result["diff"] = {"before": before or "", "after": after or "", "before_header": path, "after_header": path}
+    return result
+
+
+ARGUMENT_SPEC = dict(
+    client=dict(type="str", required=True),
+    name=dict(type="str"),
+    rule=dict(type="str", default="allow", choices=["allow", "deny"]),
+    command=dict(type="str"),
+    args=dict(type="list", elements="str"),
+    url=dict(type="str"),
+    exclusive=dict(type="bool"),
+    state=dict(type="str", default="present", choices=["present", "absent"]),
+    path=dict(type="path"),
+)
+
+
+def run_module(module):
+    try:
+        result = apply_policy(module.params, module.check_mode, module._diff)
+    except (PolicyError, ConfigFileError, JsoncError) as exc:
+        module.fail_json(msg=str(exc))
+    except OSError as exc:
+        module.fail_json(msg="%s: %s" % (exc.filename or module.params["path"], exc.strerror))
+    module.exit_json(**result)

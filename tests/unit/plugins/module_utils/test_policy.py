@@ -1,0 +1,92 @@
+# Copyright (c) mcpfleet maintainers
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The policy edit: each client's own entries, servers added up by name, allow-only explicit,
+removal back to the file as it was, and everything else in the file kept."""
+
+import json
+
+import pytest
+
+from ansible_collections.mcpfleet.mcp.plugins.module_utils._policy import CLIENTS, PolicyError, client_spec, edit_policy
+
+CLAUDE, GEMINI = CLIENTS["claude_code"], CLIENTS["gemini_cli"]
+SENTRY = ("/opt/sentry/bin/sentry-mcp-stdio", "--host=sentry.example.com")
+
+
+def params(name="sentry", rule="allow", argv=SENTRY, url=None, exclusive=None, state="present"):
+    return dict(name=name, rule=rule, command=argv[0] if argv else None, args=list(argv[1:]) if argv else None, url=url,
+                exclusive=exclusive, state=state)
+
+
+def test_claude_allows_a_stdio_server_by_its_exact_command_line():
+    text = edit_policy(CLAUDE, None, params(exclusive=True))
+    assert json.loads(text) == {"allowedMcpServers": [{"serverCommand": list(SENTRY)}]}
+
+
+def test_claude_allows_a_remote_server_by_url_and_denies_by_name_and_launch():
+    text = edit_policy(CLAUDE, None, params(name="docs", argv=None, url="https://mcp.example.com/*", exclusive=True))
+    text = edit_policy(CLAUDE, text, params(name="rogue", rule="deny", argv=["npx", "rogue-mcp"]))
+    assert json.loads(text) == {"allowedMcpServers": [{"serverUrl": "https://mcp.example.com/*"}],
+                                "deniedMcpServers": [{"serverName": "rogue"}, {"serverCommand": ["npx", "rogue-mcp"]}]}
+
+
+def test_gemini_lists_names_and_keeps_comments_and_other_settings():
+    original = '{\n  // set by the admin\n  "ui": {"theme": "GitHub"}\n}\n'
+    text = edit_policy(GEMINI, original, params(exclusive=True))
+    text = edit_policy(GEMINI, text, params(name="filesystem", rule="deny"))
+    assert text.startswith('{\n  // set by the admin\n  "ui": {"theme": "GitHub"},\n')
+    assert '"allowed": [\n      "sentry"\n    ]' in text
+    assert '"excluded": [\n      "filesystem"\n    ]' in text
+
+
+@pytest.mark.parametrize("spec", [CLAUDE, GEMINI])
+def test_an_allow_rule_needs_allow_only_mode_asked_for(spec):
+    with pytest.raises(PolicyError, match="set exclusive=true"):
+        edit_policy(spec, None, params())
+    with pytest.raises(PolicyError, match="exclusive=false turns it off"):
+        edit_policy(spec, None, params(exclusive=False))
+
+
+@pytest.mark.parametrize("spec", [CLAUDE, GEMINI])
+def test_two_rollouts_add_up_rerun_changes_nothing_and_removal_restores_the_file(spec):
+    original = '{\n  "theme": "dark"\n}\n'
+    one = edit_policy(spec, original, params(exclusive=True))
+    both = edit_policy(spec, one, params(name="github", argv=["/opt/github/bin/github-mcp", "stdio"]))
+    assert edit_policy(spec, both, params()) == both
+    assert edit_policy(spec, both, params(name="github", argv=["/opt/github/bin/github-mcp", "stdio"])) == both
+    allowed = json.loads(both)["allowedMcpServers"] if spec is CLAUDE else json.loads(both)["mcp"]["allowed"]
+    assert len(allowed) == 2
+    left = edit_policy(spec, both, params(state="absent"))
+    assert edit_policy(spec, left, params(name="github", argv=["/opt/github/bin/github-mcp", "stdio"], state="absent")) == original
+
+
+def test_removal_in_allow_only_mode_keeps_an_empty_allow_list():
+    text = edit_policy(CLAUDE, None, params(exclusive=True))
+    text = edit_policy(CLAUDE, text, params(state="absent", exclusive=True))
+    assert json.loads(text) == {"allowedMcpServers": []}
+
+
+def test_exclusive_false_removes_the_allow_list_and_keeps_denials():
+    text = edit_policy(CLAUDE, None, params(exclusive=True))
+    text = edit_policy(CLAUDE, text, params(name="rogue", rule="deny", argv=None))
+    assert json.loads(edit_policy(CLAUDE, text, params(name=None, exclusive=False))) == {
+        "deniedMcpServers": [{"serverName": "rogue"}]}
+
+
+def test_claude_refuses_an_allowed_name_it_would_reject():
+    with pytest.raises(PolicyError, match="letters, digits"):
+        edit_policy(CLAUDE, None, params(name="my server", argv=None, exclusive=True))
+
+
+def test_a_list_of_the_wrong_type_is_named_not_quoted():
+    with pytest.raises(PolicyError) as caught:
+        edit_policy(CLAUDE, '{"allowedMcpServers": "secret-value"}', params(exclusive=True))
+    assert "allowedMcpServers must be a list" in str(caught.value)
+    assert "secret-value" not in str(caught.value)
+
+
+@pytest.mark.parametrize("client,reason", [("qwen_code", "concat"), ("cursor", "no administrator policy file")])
+def test_a_client_without_an_enforceable_policy_is_refused(client, reason):
+    with pytest.raises(PolicyError, match=reason):
+        client_spec(client)
