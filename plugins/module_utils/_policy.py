@@ -171,22 +171,56 @@ def summary(spec, text):
     return {"exclusive": allowed is not None, "allow": allowed or [], "deny": _get(document, spec["deny"]) or []}
 
 
+def _check_tree(directory):
+    """Refuse a policy place that anyone but root could have redirected: every existing directory
+    from / down to ``directory`` must be a real directory (no link) owned by root, and those above
+    it writable by no one else (a sticky one, such as /tmp, is fine). Root never follows a path
+    another user controls."""
+    path = os.path.abspath(directory)
+    parts = [path]
+    while os.path.dirname(path) != path:
+        path = os.path.dirname(path)
+        parts.append(path)
+    for place in reversed(parts):
+        try:
+            info = os.lstat(place)
+        except FileNotFoundError:
+            return
+        if not stat.S_ISDIR(info.st_mode):
+            raise ConfigFileError("%s is not a directory (a link is not followed): no policy is written below it" % place)
+        if info.st_uid != ROOT[0]:
+            raise ConfigFileError("%s is not owned by root: a policy there could be changed by its owner" % place)
+        if place != os.path.abspath(directory) and info.st_mode & 0o022 and not info.st_mode & stat.S_ISVTX:
+            raise ConfigFileError("%s can be written by others: a policy below it could be redirected" % place)
+
+
 def _fix_directory(directory, check_mode):
     """The policy's directory must be root's and writable by no one else; True if it was not."""
-    info = os.stat(directory)
+    info = os.lstat(directory)
     wrong = (info.st_uid, info.st_gid) != ROOT or info.st_mode & 0o022
     if wrong and not check_mode:
-        os.chown(directory, *ROOT)
+        os.lchown(directory, *ROOT)
         os.chmod(directory, stat.S_IMODE(info.st_mode) & ~0o022)
     return bool(wrong)
 
 
 def _fix_file(path, check_mode):
-    info = os.stat(path)
-    wrong = (info.st_uid, info.st_gid) != ROOT or stat.S_IMODE(info.st_mode) != POLICY_MODE
-    if wrong and not check_mode:
-        os.chown(path, *ROOT)
-        os.chmod(path, POLICY_MODE)
+    """The policy file must be root's and 0644; True if it was not. Never through a link: while
+    its directory was writable by others, the name may have been swapped for one."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        raise ConfigFileError("%s cannot be opened without following a link: %s" % (path, exc.strerror))
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise ConfigFileError("%s is not a regular file: not changed" % path)
+        wrong = (info.st_uid, info.st_gid) != ROOT or stat.S_IMODE(info.st_mode) != POLICY_MODE
+        if wrong and not check_mode:
+            os.fchown(fd, *ROOT)
+            os.fchmod(fd, POLICY_MODE)
+    finally:
+        os.close(fd)
     return bool(wrong)
 
 
@@ -196,6 +230,11 @@ def apply_policy(params, check_mode, diff):
     path = params["path"] or spec["path"]
     directory = os.path.dirname(path)
     result = {"changed": False, "path": path, "client": params["client"]}
+    _check_tree(directory)
+    # Made root's only before the file is looked at: then no one else can swap it for a link.
+    repaired = os.path.isdir(directory) and _fix_directory(directory, check_mode)
+    if os.path.islink(path) or (os.path.lexists(path) and not os.path.isfile(path)):
+        raise ConfigFileError("%s is not a regular file (a link is not followed): not read" % path)
     if not os.path.isdir(directory):
         # Checked before anything is created: a refused request or a removal leaves no directory.
         new = _edit(spec, path, None, params)
@@ -215,7 +254,7 @@ def apply_policy(params, check_mode, diff):
                 snapshot.close()
         else:
             raise ConfigFileError("%s kept changing while it was edited" % path)
-    result["changed"] = _fix_directory(directory, check_mode) or bool(created)
+    result["changed"] = repaired or _fix_directory(directory, check_mode) or bool(created)
     if os.path.exists(path):
         result["changed"] = _fix_file(path, check_mode) or result["changed"]
     return _finish(result, spec, path, snapshot.text, new, diff)

@@ -84,3 +84,22 @@ def test_removing_from_no_policy_changes_nothing(capsys, policy_path):
     result = run(capsys, **sentry(policy_path, state="absent"))
     assert result["changed"] is False and result["policy"] == {"exclusive": False, "allow": [], "deny": []}
     assert not os.path.exists(os.path.dirname(policy_path))
+
+
+def test_a_link_or_a_directory_someone_else_owns_is_refused(capsys, policy_path):
+    # Root never follows a path another user could have planted: nothing is read or changed.
+    directory = os.path.dirname(policy_path)
+    os.makedirs(directory)
+    target = os.path.join(os.path.dirname(directory), "elsewhere")
+    with open(target, "w") as handle:
+        handle.write("{}")
+    os.chmod(target, 0o600)
+    os.symlink(target, policy_path)
+    result = run(capsys, **sentry(policy_path, exclusive=True))
+    assert result["failed"] is True and "link is not followed" in result["msg"]
+    assert os.stat(target).st_mode & 0o7777 == 0o600 and os.path.islink(policy_path)
+    os.unlink(policy_path)
+    os.chown(directory, 65534, 65534)
+    result = run(capsys, **sentry(policy_path, exclusive=True))
+    assert result["failed"] is True and "not owned by root" in result["msg"]
+    assert not os.path.exists(policy_path) and os.stat(directory).st_uid == 65534
