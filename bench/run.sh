@@ -22,5 +22,9 @@ echo "== fleet: rollout converge time, today's collection against the baseline c
 # shellcheck disable=SC2086
 $py bench/fleet.py ${BENCH_FLEET_ARGS:-}
 
-echo "== README.md: quoting the new tables"
+echo "== users: the rollout with 2, 50 and 200 users on one host"
+# shellcheck disable=SC2086
+$py bench/users.py ${BENCH_USERS_ARGS:-}
+
+echo "== docs/docsite/rst/benchmarks.rst: quoting the new tables"
 $py docs/readme.py

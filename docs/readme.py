@@ -1,6 +1,7 @@
-"""Regenerate the generated blocks of README.md and roles/*/README.md: role variable tables and benchmark tables.
+"""Regenerate the generated blocks of the docs: the role variable tables of roles/*/README.md and
+the benchmark tables the docs site's pages quote (docs/docsite/rst/benchmarks.rst holds them all).
 
-    python docs/readme.py          rewrite the READMEs where they are out of date
+    python docs/readme.py          rewrite the files where they are out of date
     python docs/readme.py --check  exit 1 when one is out of date
 """
 
@@ -11,18 +12,13 @@ import sys
 import bench_tables
 import role_variables
 
-README = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "README.md")
-
-
-def render(readme_text):
-    return bench_tables.render(role_variables.render(readme_text))
-
 
 def targets():
     """(path, current text, wanted text) of every generated file."""
-    with open(README, encoding="utf-8") as f:
-        current = f.read()
-    yield README, current, render(current)
+    for path in bench_tables.pages():
+        with open(path, encoding="utf-8") as f:
+            current = f.read()
+        yield path, current, bench_tables.render(current)
     for role in role_variables.roles():
         path, text = role_variables.role_readme(role)
         current = text if os.path.exists(path) else None

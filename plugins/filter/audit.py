@@ -55,6 +55,8 @@ def audit_report(results, all_hosts=None):
         if host not in seen:
             hosts.append({'host': host, 'audited': False, 'users': 0, 'files': 0, 'servers': 0, 'findings': 0,
                           'errors': ['not audited: unreachable, or the audit failed (see the play output)']})
+    policies = _policies(results or [])
+    findings.extend(_missing_policies(policies, hosts))
     by_package, by_kind = {}, dict((kind, 0) for kind in FINDING_KINDS)
     for server in servers:
         by_package[server['launch']] = by_package.get(server['launch'], 0) + 1
@@ -68,7 +70,35 @@ def audit_report(results, all_hosts=None):
         'servers_by_package': dict(sorted(by_package.items())),
         'findings_by_kind': by_kind,
     }
-    return {'summary': summary, 'hosts': hosts, 'servers': servers, 'findings': findings}
+    return {'summary': summary, 'hosts': hosts, 'servers': servers, 'findings': findings, 'policies': policies}
+
+
+def _policies(results):
+    """One row per host and client of the hosts' policies: host, client, path, exists,
+    exclusive, allowed and denied (counts), error."""
+    return [{'host': result['host'], 'client': policy['client'], 'path': policy['path'], 'exists': policy['exists'],
+             'exclusive': policy['exclusive'], 'allowed': len(policy['allow']), 'denied': len(policy['deny']),
+             'error': policy['error']}
+            for result in results for policy in result.get('policies') or []]
+
+
+def _missing_policies(policies, hosts):
+    """A missing_policy finding for each host without a client's policy that another host has:
+    where the fleet enforces one, a host without it runs whatever its users add."""
+    enforced = {}
+    for row in policies:
+        if row['exists']:
+            enforced.setdefault(row['client'], []).append(row['host'])
+    found = []
+    for row in policies:
+        if not row['exists'] and not row['error'] and enforced.get(row['client']):
+            found.append({'kind': 'missing_policy', 'host': row['host'], 'user': None, 'client': row['client'],
+                          'path': row['path'], 'server': None,
+                          'detail': 'no administrator policy here, while %d other hosts enforce one'
+                                    % len(enforced[row['client']])})
+    for finding in found:
+        next(row for row in hosts if row['host'] == finding['host'])['findings'] += 1
+    return found
 
 
 def _cell(value):
@@ -100,6 +130,12 @@ def audit_markdown(report, title='MCP server audit'):
     lines += _table(['host', 'user', 'client', 'server', 'transport', 'package or command', 'version', 'secrets', 'path'],
                     [(s['host'], s['user'], s['client'], s['server'], s['transport'], s['launch'], s['version'], _secrets(s),
                       s['path']) for s in report['servers']])
+    if report.get('policies'):
+        lines += ['', '## Administrator policies', '']
+        lines += _table(['host', 'client', 'present', 'allow-only', 'allowed', 'denied', 'path'],
+                        [(p['host'], p['client'], 'yes' if p['exists'] else ('error: ' + p['error'] if p['error'] else 'no'),
+                          'yes' if p['exclusive'] else 'no', p['allowed'], p['denied'], p['path'])
+                         for p in report['policies']])
     lines += ['', '## Findings', '']
     lines += _table(['host', 'user', 'client', 'server', 'kind', 'detail', 'path'],
                     [(f['host'], f['user'], f['client'], f['server'], f['kind'], f['detail'], f['path'])

@@ -15,6 +15,7 @@ from ansible.module_utils.common.dict_transformations import dict_merge
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._audit import audited_clients
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._clients import ENTRY_LOCATION_OPTIONS
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._launch import SECRET_NAME, options
+from ansible_collections.mcpfleet.mcp.plugins.plugin_utils._secrets import check_problems, check_status
 
 
 def _given(mapping, key, default):
@@ -70,11 +71,23 @@ def rollout_plan(users, defaults, only=None, state='present'):
     return plan
 
 
-def rollout_tokens(plan, users, source, var_tokens, vault_reads=None, vault_key='token'):
-    """user -> {token, error} for the present users of a plan. SECRETS: no_log tasks only.
+def _problem(found, missing, name):
+    """Why a user has no secret ('' when the user has one); missing names where it was looked for."""
+    if found['token']:
+        return ''
+    if found['error']:
+        return 'no token: HashiCorp Vault read failed: ' + found['error']
+    return 'no token for this user (%s)' % missing.replace('{user}', name)
+
+
+def rollout_tokens(plan, users, source, var_tokens, vault_reads=None, vault_key='token', missing='', option_names=()):
+    """The stdio_server_secrets fact: one entry per present user of a plan, with name, secret,
+    problem (why there is none, '' when there is one) and the plan's options named in option_names (the
+    layer's, such as a check URL). SECRETS: no_log tasks only.
 
     A user's own token wins; else source 'vars' reads var_tokens, and 'hashi_vault' the
-    results of a vault_kv2_get loop (vault_reads: its registered results)."""
+    results of a vault_kv2_get loop (vault_reads: its registered results). missing names where a
+    missing secret was looked for ({user} is the user's name)."""
     read = {}
     for result in vault_reads or []:
         name = result[result.get('ansible_loop_var', 'item')]
@@ -84,7 +97,7 @@ def rollout_tokens(plan, users, source, var_tokens, vault_reads=None, vault_key=
         else:
             read[name] = {'token': '', 'error': str(result.get('msg') or 'no secret')}
     own = dict((user['name'], user.get('token')) for user in users)
-    tokens = {}
+    secrets = []
     for item in plan:
         if item['state'] != 'present':
             continue
@@ -94,18 +107,21 @@ def rollout_tokens(plan, users, source, var_tokens, vault_reads=None, vault_key=
             found = {'token': str((var_tokens or {}).get(item['name']) or ''), 'error': ''}
         else:
             found = read.get(item['name'], {'token': '', 'error': ''})
-        tokens[item['name']] = {'token': found['token'].strip(), 'error': found['error']}
-    return tokens
+        found = dict(found, token=found['token'].strip())
+        entry = dict((key, item[key]) for key in option_names)
+        entry.update(name=item['name'], secret=found['token'], problem=_problem(found, missing, item['name']))
+        secrets.append(entry)
+    return secrets
 
 
-def _server_env(item, settings, tokens):
+def _server_env(item, settings, secrets):
     """The server's environment for one user: role-wide, the user's own, the CA bundle, the secret."""
     own = next((user.get('env') or {} for user in settings['users'] if user.get('name') == item['name']), {})
     env = dict(settings['env'] or {}, **own)
     if settings['ca_path']:
         env['NODE_EXTRA_CA_CERTS'] = settings['ca_path']
     if settings['secret_env']:
-        env[settings['secret_env']] = tokens[item['name']]['token']
+        env[settings['secret_env']] = secrets[item['name']]
     return env
 
 
@@ -138,19 +154,21 @@ def _clients_of(item):
         yield client, 'absent', ''
 
 
-def rollout_user_config(plan, accounts, tokens, settings):
+def rollout_user_config(plan, accounts, secrets, settings):
     """mcp_user_config's users option for a plan: each user's env file and entries. SECRETS:
     no_log tasks only.
 
+    secrets: rollout_tokens' entries (the stdio_server_secrets fact).
     settings: name, launcher, env_file (relative to the home), env_file_variable, secret_env,
     env (role-wide), users (the role's users, for their own env), ca_path ('' for none),
     supersedes, header (the env file's comment lines)."""
+    secrets = dict((entry['name'], entry['secret']) for entry in secrets or [])
     users = []
     for item in plan:
         if item['name'] not in accounts:
             continue
         present = item['state'] == 'present'
-        env = _server_env(item, settings, tokens) if present else {}
+        env = _server_env(item, settings, secrets) if present else {}
         if present and item['token_storage'] == 'env_file':
             env_file = {'path': settings['env_file'], 'state': 'present', 'env': env, 'header': settings['header']}
         else:
@@ -166,70 +184,44 @@ def rollout_user_config(plan, accounts, tokens, settings):
     return users
 
 
-# Where the stdio_server role keeps each host's plan and secrets (rollout_plan, rollout_tokens).
-PLAN_VAR = '__stdio_server_plan'
-TOKENS_VAR = '__stdio_server_tokens'
-
-
-def present_users(hostvars, hosts):
-    """(host, plan item, secret) for every present user of these hosts."""
-    for host in hosts:
-        facts = hostvars.get(host) or {}
-        tokens = facts.get(TOKENS_VAR) or {}
-        for item in facts.get(PLAN_VAR) or []:
-            if item['state'] == 'present':
-                yield host, item, tokens.get(item['name'], {'token': '', 'error': ''})
-
-
-def missing_secret(secret, missing, name):
-    """Why a user has no secret ('' when the user has one); missing names where it was looked for."""
-    if secret['token']:
-        return ''
-    if secret['error']:
-        return 'no token: HashiCorp Vault read failed: ' + secret['error']
-    return 'no token for this user (%s)' % missing.replace('{user}', name)
-
-
-def secret_status(hostvars, hosts, missing):
-    """host -> user -> {ok, detail} for every present user of these hosts: whether the user has a
-    secret. Details name users and sources, never a secret."""
-    status = dict((host, {}) for host in hosts)
-    for host, item, secret in present_users(hostvars, hosts):
-        problem = missing_secret(secret, missing, item['name'])
-        status[host][item['name']] = {'ok': not problem, 'detail': problem or 'present'}
-    return status
+def secret_status(secrets_by_host):
+    """host -> user -> {ok, detail} for every present user of a batch (host -> its
+    stdio_server_secrets): whether the user has a secret. Details name users and sources, never a
+    secret."""
+    return check_status(secrets_by_host, lambda entry: (True, 'present'))
 
 
 def token_problems(status):
     """'user: detail' -> [hosts] for every token judged not ok (host -> user -> {ok, detail})."""
-    problems = {}
-    for host, users in status.items():
-        for name, result in users.items():
-            if not result['ok']:
-                problems.setdefault('%s: %s' % (name, result['detail']), []).append(host)
-    return problems
+    return check_problems(status)
 
 
-def _identity(probe):
-    """'Name <email>' of the user a probe's tool call reported, if it reported one."""
-    content = (probe.get('call_result') or {}).get('structuredContent') or {}
-    who = content.get('user') if isinstance(content, dict) else None
-    if not isinstance(who, dict) or not who:
+def _column(column, probe, check):
+    """A layer's report column (stdio_server_report_columns) for one row: the user's secret check,
+    or the probe's tool call answer (its structuredContent) put into the column's format."""
+    if column['from'] == 'secret_check':
+        return check.get('detail', '')
+    answer = (probe.get('call_result') or {}).get('structuredContent')
+    if not isinstance(answer, dict):
         return ''
-    return '%s <%s>' % (who.get('name', ''), who.get('email', ''))
+    try:
+        return column['format'].format_map(answer)
+    except (KeyError, IndexError, TypeError, AttributeError, ValueError):
+        return ''  # the answer lacks a field the format names
 
 
-def rollout_rows(plan, probes, token_status, failure, host):
+def rollout_rows(plan, probes, secret_checks, failure, host, columns=()):
     """This host's rows of the fleet report: one per user and client, and one per client whose
     entry is removed because the user's clients no longer list it. ``managed`` says why a
     present user's client is managed (rollout_clients).
 
-    probes: the mcp_probe result's targets (each with user, client and its outcome); failure:
-    why the host's rollout stopped, if it did."""
+    probes: the mcp_probe result's targets (each with user, client and its outcome);
+    secret_checks: user -> {ok, detail}; failure: why the host's rollout stopped, if it did;
+    columns: a layer's report columns (each: key, from and, from a call, format)."""
     by_pair = dict(((probe['user'], probe['client']), probe) for probe in probes or [])
     rows = []
     for item in plan or []:
-        check = (token_status or {}).get(item['name'], {})
+        check = (secret_checks or {}).get(item['name'], {})
         for client, state, managed in _clients_of(item):
             probe = by_pair.get((item['name'], client), {})
             if probe and probe.get('failed'):
@@ -244,7 +236,7 @@ def rollout_rows(plan, probes, token_status, failure, host):
                 status, reason = 'ok', ''
             else:
                 status, reason = 'configured', 'not probed'
-            rows.append({
+            row = {
                 'host': host,
                 'user': item['name'],
                 'client': client,
@@ -254,10 +246,11 @@ def rollout_rows(plan, probes, token_status, failure, host):
                 'server_version': (probe.get('server_info') or {}).get('version', ''),
                 'tools': probe.get('tools') or [],
                 'ready_ms': probe.get('ready_ms'),
-                'whoami': _identity(probe),
-                'token_check': check.get('detail', '') if state == 'present' else '',
                 'reason': reason,
-            })
+            }
+            for column in columns or []:
+                row[column['key']] = _column(column, probe, check) if state == 'present' else ''
+            rows.append(row)
     return rows
 
 
@@ -389,14 +382,13 @@ def rollout_adoptions(users, plan, host):
     return {'adopted': adopted, 'exposures': exposed}
 
 
-_BLANK_ROW = {'user': '', 'client': '', 'managed': '', 'state': '', 'server_version': '', 'tools': [],
-              'ready_ms': None, 'whoami': '', 'token_check': ''}
+_BLANK_ROW = {'user': '', 'client': '', 'managed': '', 'state': '', 'server_version': '', 'tools': [], 'ready_ms': None}
 
 
-def fleet_report(hostvars, all_hosts, play_hosts, rows_var, plan_var, adoptions_var=None):
+def fleet_report(hostvars, all_hosts, play_hosts, rows_var, plan_var, adoptions_var=None, columns=()):
     """{summary: status -> count, rows, adopted, exposures} for every host of the play: its own
-    rows (hostvars' rows_var), or one row saying why it has none; and the hosts' adoptions
-    (hostvars' adoptions_var, from rollout_adoptions)."""
+    rows (hostvars' rows_var), or one row saying why it has none (with every column of columns
+    empty); and the hosts' adoptions (hostvars' adoptions_var, from rollout_adoptions)."""
     rows = []
     adoptions = {'adopted': [], 'exposures': []}
     for host in all_hosts:
@@ -413,7 +405,8 @@ def fleet_report(hostvars, all_hosts, play_hosts, rows_var, plan_var, adoptions_
             status, reason = 'pending', 'in a later batch (serial)'
         else:
             status, reason = 'no users', ''
-        rows.append(dict(_BLANK_ROW, host=host, status=status, reason=reason))
+        blank = dict(_BLANK_ROW, **dict.fromkeys((column['key'] for column in columns or []), ''))
+        rows.append(dict(blank, host=host, status=status, reason=reason))
     summary = {}
     for row in rows:
         summary[row['status']] = summary.get(row['status'], 0) + 1

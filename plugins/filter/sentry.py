@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from ansible.module_utils.parsing.convert_bool import boolean
-from ansible_collections.mcpfleet.mcp.plugins.filter.rollout import missing_secret, present_users
+from ansible_collections.mcpfleet.mcp.plugins.plugin_utils._secrets import check_status, each_secret
 
 _SENTRY_OPTIONS = ('host', 'insecure_http', 'organization_slug', 'project_slug', 'skills', 'token_check_url')
 
@@ -39,15 +39,16 @@ def sentry_users(users, defaults, extra_args=()):
     return out
 
 
-def sentry_token_checks(hostvars, hosts, pattern, enabled=True):
-    """The distinct (token, check URL) pairs of these hosts' users that look like Sentry tokens:
-    each is asked about once, however many users and hosts share it. SECRETS: no_log only."""
+def sentry_token_checks(secrets_by_host, pattern, enabled=True):
+    """The distinct (token, check URL) pairs of a batch's users (host -> the host's
+    stdio_server_secrets) that look like Sentry tokens: each is asked about once, however many
+    users and hosts share it. SECRETS: no_log only."""
     checks = []
     if not enabled:
         return checks
-    for _host, item, token in present_users(hostvars, hosts):
-        check = {'token': token['token'], 'url': item['check_url']}
-        if re.match(pattern, token['token']) and check not in checks:
+    for _host, entry in each_secret(secrets_by_host):
+        check = {'token': entry['secret'], 'url': entry['check_url']}
+        if re.match(pattern, entry['secret']) and check not in checks:
             checks.append(check)
     return checks
 
@@ -66,29 +67,21 @@ def _judge(answer, url, required_scopes):
     return True, 'valid' + (' for ' + email if email else '')
 
 
-def sentry_token_status(hostvars, hosts, checks, answers, settings):
-    """host -> user -> {ok, detail} for every present user of these hosts. Details name users,
-    sources and URLs, never a token.
+def sentry_token_status(secrets_by_host, checks, answers, settings):
+    """host -> user -> {ok, detail} for every present user of a batch (host -> the host's
+    stdio_server_secrets). Details name users, sources and URLs, never a token.
 
     checks and answers: sentry_token_checks' list and the sentry_token_check lookup's answers to it;
-    settings: pattern, check (bool), required_scopes, and where tokens come from (source,
-    missing: how to name a missing token's place, with {user})."""
-    status = {}
-    for host in hosts:
-        status[host] = {}
-    for host, item, token in present_users(hostvars, hosts):
-        problem = missing_secret(token, settings['missing'], item['name'])
-        if problem:
-            ok, detail = False, problem
-        elif not re.match(settings['pattern'], token['token']):
-            ok, detail = False, 'the token does not look like a Sentry User Auth Token (sentry_mcp_token_pattern)'
-        elif not settings['check']:
-            ok, detail = True, 'not checked'
-        else:
-            answer = answers[checks.index({'token': token['token'], 'url': item['check_url']})]
-            ok, detail = _judge(answer, item['check_url'], settings['required_scopes'])
-        status[host][item['name']] = {'ok': ok, 'detail': detail}
-    return status
+    settings: pattern, check (bool) and required_scopes. A missing token is judged with the
+    core's reason (the entry's problem)."""
+    def judge(entry):
+        if not re.match(settings['pattern'], entry['secret']):
+            return False, 'the token does not look like a Sentry User Auth Token (sentry_mcp_token_pattern)'
+        if not settings['check']:
+            return True, 'not checked'
+        answer = answers[checks.index({'token': entry['secret'], 'url': entry['check_url']})]
+        return _judge(answer, entry['check_url'], settings['required_scopes'])
+    return check_status(secrets_by_host, judge)
 
 
 class FilterModule:

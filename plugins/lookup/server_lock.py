@@ -65,6 +65,12 @@ _raw:
     packages:
       description: The number of packages the lock installs.
       type: int
+    node_min:
+      description: >-
+        The lowest Node.js version (C(X.Y.Z)) the server's C(engines) in the lock allow, such as C(22.13.0) for
+        C(>=22.13); empty when the lock names none.
+      type: str
+      version_added: 1.1.0
     problems:
       description: Why the lock does not pin the whole tree; empty when it does.
       type: list
@@ -84,7 +90,7 @@ from ansible.errors import AnsibleLookupError
 from ansible.module_utils.common.text.converters import to_text
 from ansible.plugins.lookup import LookupBase
 
-from ansible_collections.mcpfleet.mcp.plugins.module_utils._lockfile import lock_problems
+from ansible_collections.mcpfleet.mcp.plugins.module_utils._lockfile import lock_problems, node_minimum
 
 _DIGEST = re.compile(r"^[0-9a-f]{64}$")
 
@@ -118,7 +124,7 @@ def _find(package, version, lockfile, locks_dir):
     lockfile = lockfile or os.path.join(locks_dir, package, version, "package-lock.json")
     directory = os.path.dirname(lockfile)
     answer = dict(found=False, lockfile=lockfile, package_json=os.path.join(directory, "package.json"),
-                  sha256="", tree_digest="", packages=0, problems=[])
+                  sha256="", tree_digest="", packages=0, problems=[], node_min="")
     if not os.path.isfile(lockfile):
         return answer
     if not os.path.isfile(answer["package_json"]):
@@ -127,6 +133,7 @@ def _find(package, version, lockfile, locks_dir):
     lock = _read(lockfile)
     answer.update(found=True, sha256=hashlib.sha256(lock).hexdigest())
     answer["packages"], answer["problems"] = lock_problems(to_text(lock), to_text(_read(answer["package_json"])), package, version)
+    answer["node_min"] = node_minimum(to_text(lock), package)
     digest_file = os.path.join(directory, "tree.sha256")
     if os.path.isfile(digest_file):
         digest = to_text(_read(digest_file)).strip()

@@ -12,7 +12,9 @@ supplementary groups for good (real, effective and saved ids), does the work, an
 JSON result through a pipe. The kernel then decides what the work may touch, ACLs and
 directories on the way included, and the worst a hostile user achieves is what they could do
 as themselves. After the id change the kernel marks the child non-dumpable, so the user cannot
-ptrace it; they can signal it, so root waits only until a deadline.
+ptrace it; they can signal it, so root waits only until a deadline, counted from that process's
+own start. Root runs a bounded number of these processes at once (see _concurrency): hundreds
+of users on one host must slow a run down, never exhaust the host.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -21,9 +23,11 @@ __metaclass__ = type
 
 import json
 import os
-import select
+import selectors
 import signal
 import time
+
+from ansible_collections.mcpfleet.mcp.plugins.module_utils._concurrency import write_concurrency
 
 
 class UserProcessError(Exception):
@@ -94,30 +98,6 @@ def _start(account, function, args):
     return pid, read_fd
 
 
-def _read_all(fds, deadline):
-    """{fd: bytes} read from every pipe until it closes; None for a pipe still open at the deadline.
-
-    A pipe that sent more than MAX_RESULT gives b"" (not a result of ours)."""
-    chunks = dict((fd, []) for fd in fds)
-    sizes = dict((fd, 0) for fd in fds)
-    done = {}
-    while len(done) < len(fds):
-        left = deadline - time.monotonic()
-        if left <= 0:
-            break
-        ready, _w, _x = select.select([fd for fd in fds if fd not in done], [], [], left)
-        for fd in ready:
-            chunk = os.read(fd, 1 << 20)
-            sizes[fd] += len(chunk)
-            if not chunk:
-                done[fd] = b"".join(chunks[fd])
-            elif sizes[fd] > MAX_RESULT:
-                done[fd] = b""
-            else:
-                chunks[fd].append(chunk)
-    return dict((fd, done.get(fd)) for fd in fds)
-
-
 def _finish(account, pid, data, timeout):
     """The result a child sent (``data``, None at the deadline), once the child is reaped."""
     if data is None:
@@ -136,6 +116,59 @@ def _finish(account, pid, data, timeout):
     return payload["result"]
 
 
+class _Child:
+    """One started process of a user: its pipe, what it sent so far, and its own deadline."""
+
+    def __init__(self, index, account, function, args, timeout):
+        self.index = index
+        self.account = account
+        self.timeout = timeout
+        # Counted from this process's own start: one that waited for a free place lost no time.
+        self.deadline = time.monotonic() + timeout
+        self.pid, self.fd = _start(account, function, args)
+        self.chunks = []
+        self.size = 0
+
+    def read(self):
+        """Move what the pipe holds; the whole data once the pipe closed, else None.
+
+        A pipe that sent more than MAX_RESULT gives b"" (not a result of ours)."""
+        chunk = os.read(self.fd, 1 << 20)
+        self.size += len(chunk)
+        if not chunk:
+            return b"".join(self.chunks)
+        if self.size > MAX_RESULT:
+            return b""
+        self.chunks.append(chunk)
+        return None
+
+    def finish(self, data):
+        """The call's result, or its UserProcessError, once the process is reaped (killed first
+        when ``data`` is None: it is still busy at its deadline, or it is abandoned)."""
+        os.close(self.fd)
+        try:
+            return _finish(self.account, self.pid, data, self.timeout)
+        except UserProcessError as exc:
+            return exc
+
+
+def _finished(selector):
+    """Wait for the running children's pipes until the soonest deadline; return [(child, data)]
+    of those that are done: data is None for a child past its deadline."""
+    children = [key.data for key in selector.get_map().values()]
+    left = min(child.deadline for child in children) - time.monotonic()
+    done = {}
+    for key, _mask in selector.select(max(left, 0)):
+        data = key.data.read()
+        if data is not None:
+            done[key.data] = data
+    now = time.monotonic()
+    done.update((child, None) for child in children if child.deadline <= now and child not in done)
+    for child in done:
+        selector.unregister(child.fd)
+    return list(done.items())
+
+
 def call_as(account, function, args=(), timeout=60.0):
     """Return ``function(*args)`` computed by a process that is ``account``.
 
@@ -147,30 +180,42 @@ def call_as(account, function, args=(), timeout=60.0):
     return call_as_each([(account, function, args)], timeout=timeout, raise_errors=True)[0]
 
 
-def call_as_each(calls, timeout=60.0, raise_errors=False):
-    """call_as for every (account, function, args) of ``calls``, the processes running at once.
+def call_as_each(calls, timeout=60.0, raise_errors=False, limit=None):
+    """call_as for every (account, function, args) of ``calls``, their processes running side by side.
+
+    At most ``limit`` run at once (by default write_concurrency(): what the host's CPUs and
+    memory allow for processes that only write files); the others start, in order, as running
+    ones end. Each process has ``timeout`` seconds (or its own item of a list of them, one per
+    call) from its own start.
 
     Returns the results in the order of ``calls``; a call that failed gives its
     UserProcessError in its place (or raises it, with ``raise_errors``). Calls without a
     privilege to drop run here first, one after the other, and their exceptions propagate.
     """
-    results, started = [None] * len(calls), {}
+    results, pending = [None] * len(calls), []
     for index, (account, function, args) in enumerate(calls):
-        if not acting_for(account):
+        if acting_for(account):
+            pending.append(index)
+        else:
             results[index] = function(*args)
+    limit = limit or write_concurrency()
+    timeouts = timeout if isinstance(timeout, list) else [timeout] * len(calls)
+    selector = selectors.DefaultSelector()
     try:
-        for index, (account, function, args) in enumerate(calls):
-            if acting_for(account):
-                started[index] = _start(account, function, args)
-        data = _read_all([fd for _pid, fd in started.values()], time.monotonic() + timeout)
+        while pending or selector.get_map():
+            while pending and len(selector.get_map()) < limit:
+                index = pending.pop(0)
+                account, function, args = calls[index]
+                child = _Child(index, account, function, args, timeouts[index])
+                selector.register(child.fd, selectors.EVENT_READ, child)
+            for child, data in _finished(selector):
+                results[child.index] = child.finish(data)
     finally:
-        for _pid, fd in started.values():
-            os.close(fd)
-    for index, (pid, fd) in started.items():
-        try:
-            results[index] = _finish(calls[index][0], pid, data[fd], timeout)
-        except UserProcessError as exc:
-            results[index] = exc
+        # Only on an error of our own (fork refused, ...): nothing we started outlives the call.
+        for key in list(selector.get_map().values()):
+            selector.unregister(key.fd)
+            key.data.finish(None)
+        selector.close()
     if raise_errors:
         for result in results:
             if isinstance(result, UserProcessError):

@@ -33,10 +33,12 @@ from ansible_collections.mcpfleet.mcp.plugins.module_utils._jsonc import JsoncEr
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._launch import (
     is_placeholder, matches, parse_launch, secret_args, secret_items,
 )
+from ansible_collections.mcpfleet.mcp.plugins.module_utils._policy import CLIENTS as POLICY_CLIENTS, blocked_by, read_policy
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._redact import controller_safe, redact_value
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._users import AccountError, all_accounts, get_account
 
-FINDING_KINDS = ("literal_secret", "secret_on_command_line", "unpinned_package", "readable_secret_file", "unparsable_file")
+FINDING_KINDS = ("literal_secret", "secret_on_command_line", "unpinned_package", "readable_secret_file", "unparsable_file",
+                 "blocked_by_policy", "missing_policy")
 
 # An exact npm version; anything else (none, latest, another tag, a range) may change at any start.
 _EXACT_VERSION = re.compile(r"^v?\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.+-]+)?$")
@@ -119,11 +121,12 @@ def _servers(profile, document):
     return servers
 
 
-def audit_text(profile, path, text, matchers=None):
+def audit_text(profile, path, text, matchers=None, policy=None):
     """(parse error or None, server rows, literal secrets) of one file's text.
 
     An entry of the wrong type is reported as the file's parse error; the other entries are
-    still described.
+    still described. With ``policy`` (read_policy of the file's client) a row the policy keeps
+    from running says why (``blocked``).
     """
     try:
         document = profile_document(profile, text)
@@ -138,20 +141,25 @@ def audit_text(profile, path, text, matchers=None):
             error = error or "%s: %s" % (path, exc)
             continue
         server, found = describe_server(name, spec, matchers)
+        if policy is not None:
+            server["blocked"] = blocked_by(profile["name"], policy, name, spec["command"], spec["args"], spec["url"])
         servers.append(server)
         literals |= found
     return error, servers, literals
 
 
-def file_report(user, client, profile, path, text=None, owner=None, mode=None, error=None, matchers=None):
+def file_report(user, client, profile, path, text=None, owner=None, mode=None, error=None, matchers=None, policy=None):
     """The report of one client file from what was read: ``text`` None for no file (or ``error``,
     why it could not be read); ``mode`` the permission bits of the file."""
     servers, literals = [], set()
     if text is not None:
-        error, servers, literals = audit_text(profile, path, text, matchers)
+        error, servers, literals = audit_text(profile, path, text, matchers, policy)
     findings = []
     for server in servers:
         findings.extend(_finding(kind, user, client, path, server["name"], detail) for kind, detail in server_findings(server))
+        if server.get("blocked"):
+            findings.append(_finding("blocked_by_policy", user, client, path, server["name"],
+                                     "the administrator policy %s keeps it from running: %s" % (policy["path"], server["blocked"])))
     if literals and mode is not None and mode & 0o044:
         findings.append(_finding("readable_secret_file", user, client, path, None,
                                  "mode %04o: the file holds literal secrets and other users can read it" % mode))
@@ -169,7 +177,7 @@ def _owner(uid):
         return str(uid)
 
 
-def read_report(user, client, profile, path, max_size=DEFAULT_MAX_SIZE, matchers=None):
+def read_report(user, client, profile, path, max_size=DEFAULT_MAX_SIZE, matchers=None, policy=None):
     """file_report of ``path`` as it is now; run as the user."""
     try:
         info = os.stat(path)
@@ -183,30 +191,32 @@ def read_report(user, client, profile, path, max_size=DEFAULT_MAX_SIZE, matchers
         text = None if data is None else decode(path, data)
     except ConfigFileError as exc:
         return file_report(user, client, profile, path, owner=owner, mode=mode, error=str(exc))
-    return file_report(user, client, profile, path, text, owner, mode, matchers=matchers)
+    return file_report(user, client, profile, path, text, owner, mode, matchers=matchers, policy=policy)
 
 
-def audit_account(account, clients, need_home=False, max_size=DEFAULT_MAX_SIZE, matchers=None):
+def audit_account(account, clients, need_home=False, max_size=DEFAULT_MAX_SIZE, matchers=None, policies=None):
     """{user, files} for every client's user file of ``account``, in a process that is the account.
 
     With ``need_home`` an account whose home is not a directory it can enter gives None (a
-    system account): its clients could not read files there either.
+    system account): its clients could not read files there either. ``policies``: read_policy
+    by client, read by root beforehand.
     """
     if need_home and not (os.path.isdir(account.home) and os.access(account.home, os.X_OK)):
         return None
     files = []
     for client in clients:
         profile = get_profile(client)
-        files.append(read_report(account.name, client, profile, resolve_config_path(profile, account), max_size, matchers))
+        files.append(read_report(account.name, client, profile, resolve_config_path(profile, account), max_size, matchers,
+                                 (policies or {}).get(client)))
     return dict(user=account.name, files=files)
 
 
-def audit_accounts(accounts, clients, need_home=False, matchers=None, warn=None):
-    """audit_account for each of ``accounts``, each in a process that is the account, all at once.
+def audit_accounts(accounts, clients, need_home=False, matchers=None, warn=None, policies=None):
+    """audit_account for each of ``accounts``, each in a process that is the account, side by side up to call_as_each's bound.
 
     Returns {user, files, error} per account audited; an account whose process failed has its
     error and no files (``warn`` is told), one without a home under ``need_home`` is left out."""
-    outcomes = call_as_each([(account, audit_account, (account, clients, need_home, DEFAULT_MAX_SIZE, matchers))
+    outcomes = call_as_each([(account, audit_account, (account, clients, need_home, DEFAULT_MAX_SIZE, matchers, policies))
                              for account in accounts])
     users = []
     for account, outcome in zip(accounts, outcomes):
@@ -242,7 +252,13 @@ def run_module(module):
         accounts, need_home = _accounts(module)
     except AccountError as exc:
         module.fail_json(msg=str(exc))
+    # The administrators' policies are root's files under /etc, read before the users' processes start.
+    policies = [read_policy(client) for client in sorted(POLICY_CLIENTS) if client in clients]
+    for policy in policies:
+        if policy["error"]:
+            module.warn("the policy of %s could not be read: %s" % (policy["client"], policy["error"]))
     # Root never touches a user's files itself: each user's are read by a process that is the user.
-    users = audit_accounts(accounts, clients, need_home, module.params["match"], module.warn)
+    users = audit_accounts(accounts, clients, need_home, module.params["match"], module.warn,
+                           dict((policy["client"], policy) for policy in policies if policy["exists"]))
     findings = [finding for user in users for item in user["files"] for finding in item["findings"]]
-    module.exit_json(**controller_safe(dict(changed=False, users=users, findings=findings)))
+    module.exit_json(**controller_safe(dict(changed=False, users=users, findings=findings, policies=policies)))

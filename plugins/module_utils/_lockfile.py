@@ -9,7 +9,7 @@ from which ``npm ci`` installs exactly one tree.
 ``lock_problems`` says why a lock cannot be trusted to pin a server's whole tree (every
 package needs a sha512 integrity that npm checks what it downloads against), and
 ``integrity_failure`` turns npm's integrity error, which names only a hash, into the packages
-of the lock that carry it. Pure functions of the files' text: they run on the controller.
+of the lock that carry it; ``node_minimum`` reads the lowest Node.js the server's engines allow. Pure functions of the files' text: they run on the controller.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -87,6 +87,28 @@ def lock_problems(lock_text, package_json_text, package, version):
     entries = [(path, entry) for path, entry in sorted(packages.items()) if path]
     problems.extend(problem for problem in (_entry_problem(path, entry) for path, entry in entries) if problem)
     return len(entries), problems
+
+
+# The lower bound of one alternative of an engines range: >=22.13, ^22.13.0, ~22.13, 22.13.0.
+_LOWER_BOUND = re.compile(r"^(?:>=|\^|~)?\s*v?(\d+)(?:\.(\d+))?(?:\.(\d+))?(?:\s.*)?$")
+
+
+def node_minimum(lock_text, package):
+    """The lowest Node.js version (X.Y.Z) that ``package``'s ``engines.node`` in the lock allows,
+    or '' when the lock names none, or a range without a lower bound in every alternative."""
+    lock, _problem = _parse(lock_text, "package-lock.json")
+    server = ((lock or {}).get("packages") or {}).get("node_modules/" + package)
+    engines = server.get("engines") if isinstance(server, dict) else None
+    node = engines.get("node") if isinstance(engines, dict) else None
+    if not isinstance(node, str):
+        return ""
+    bounds = []
+    for alternative in node.split("||"):
+        match = _LOWER_BOUND.match(alternative.strip())
+        if not match:
+            return ""
+        bounds.append(tuple(int(part or 0) for part in match.groups()))
+    return "%d.%d.%d" % min(bounds) if bounds else ""
 
 
 def _integrities(entry):

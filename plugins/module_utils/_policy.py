@@ -23,8 +23,10 @@ from ansible_collections.mcpfleet.mcp.plugins.module_utils._config_file import (
     STALE,
     ConfigFileError,
     commit,
+    decode,
     locked,
     make_parents,
+    read_bytes,
     read_snapshot,
 )
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._documents import open_document, render
@@ -68,14 +70,62 @@ def _gemini_items(rule, name, command, args, url):
     return [name]
 
 
+def _url_matches(pattern, url):
+    """Claude Code's serverUrl: the whole URL, ``*`` standing for any run of characters."""
+    return isinstance(pattern, str) and re.match("^%s$" % ".*".join(re.escape(part) for part in pattern.split("*")), url) is not None
+
+
+def _claude_matches(item, name, launch, url):
+    if not isinstance(item, dict):
+        return False
+    if "serverName" in item:
+        return item["serverName"] == name
+    if "serverCommand" in item:
+        return launch is not None and item["serverCommand"] == launch
+    return url is not None and _url_matches(item.get("serverUrl"), url)
+
+
+def _claude_blocks(policy, name, command, args, url):
+    """Why Claude Code 2.1 blocks the server under ``policy`` (a summary), or None: a denied entry
+    always wins; an allow-list with serverCommand entries admits a stdio server only by its exact
+    command line, one with serverUrl entries a remote server only by URL, else by name."""
+    launch = None if command is None else [command] + list(args or [])
+    if any(_claude_matches(item, name, launch, url) for item in policy["deny"]):
+        return "deniedMcpServers names it"
+    if not policy["exclusive"]:
+        return None
+    allowed = [item for item in policy["allow"] if isinstance(item, dict)]
+    by = "serverCommand" if launch is not None else "serverUrl"
+    if any(by in item for item in allowed):
+        if any(_claude_matches(item, name, launch, url) for item in allowed if by in item):
+            return None
+        return "allowedMcpServers has no %s entry for what it launches" % by
+    if any(_claude_matches(item, name, launch, url) for item in allowed if "serverName" in item):
+        return None
+    return "allowedMcpServers does not name it"
+
+
+def _gemini_blocks(policy, name, command, args, url):
+    """Why Gemini CLI 0.61 blocks the server under ``policy``, or None: by name only; an empty
+    allow-list restricts nothing (its own rule)."""
+    del command, args, url
+    if name in policy["deny"]:
+        return "mcp.excluded names it"
+    if policy["allow"] and name not in policy["allow"]:
+        return "mcp.allowed does not name it"
+    return None
+
+
 CLIENTS = {
     "claude_code": {
         "title": "Claude Code", "path": "/etc/claude-code/managed-settings.json", "grammar": "json",
         "allow": ("allowedMcpServers",), "deny": ("deniedMcpServers",), "items": _claude_items,
+        "blocks": _claude_blocks,
     },
     "gemini_cli": {
         "title": "Gemini CLI", "path": "/etc/gemini-cli/settings.json", "grammar": "json_comments",
         "allow": ("mcp", "allowed"), "deny": ("mcp", "excluded"), "items": _gemini_items,
+        "blocks": _gemini_blocks, "empty_allows_all": True,
     },
 }
 
@@ -153,6 +203,10 @@ def edit_policy(spec, text, params):
                     # Gemini's "mcp" object, when nothing else is in it.
                     if len(rule_keys) > 1 and _get(document, rule_keys[:-1]) == {}:
                         document.delete(rule_keys[:-1])
+    if exclusive is True and spec.get("empty_allows_all") and not _get(document, spec["allow"]):
+        # An empty list would look like allow-only mode and let every server run.
+        raise PolicyError("%s restricts nothing with an empty %s: allow-only mode needs an allowed server"
+                          % (spec["title"], allow_what))
     if exclusive is True and _get(document, spec["allow"]) is None:
         document.set(spec["allow"], [])
     elif exclusive is False:
@@ -167,8 +221,36 @@ def summary(spec, text):
     if text is None:
         return {"exclusive": False, "allow": [], "deny": []}
     document = open_document(text, spec["grammar"])
-    allowed = _get(document, spec["allow"])
-    return {"exclusive": allowed is not None, "allow": allowed or [], "deny": _get(document, spec["deny"]) or []}
+    allowed = _list_at(document, spec["allow"], ".".join(spec["allow"]))
+    denied = _list_at(document, spec["deny"], ".".join(spec["deny"]))
+    # Gemini CLI restricts nothing with an empty allow-list; Claude Code then allows nothing.
+    exclusive = bool(allowed) if spec.get("empty_allows_all") else allowed is not None
+    return {"exclusive": exclusive, "allow": allowed or [], "deny": denied or []}
+
+
+def blocked_by(client, policy, name, command=None, args=None, url=None):
+    """Why ``client``'s policy (a ``summary``) keeps server ``name`` from running, or None."""
+    return CLIENTS[client]["blocks"](policy, name, command, args, url)
+
+
+def read_policy(client):
+    """What ``client``'s policy file enforces now, read by root: {client, path, exists, exclusive,
+    allow, deny, error}. A place another user could have redirected is not read (error)."""
+    spec = CLIENTS[client]
+    path = spec["path"]
+    report = dict(client=client, path=path, exists=False, error=None, **summary(spec, None))
+    try:
+        _check_tree(os.path.dirname(path))
+        if os.path.islink(path):
+            raise ConfigFileError("%s is a link: not followed" % path)
+        data, dummy = read_bytes(path)
+        if data is not None:
+            report.update(summary(spec, decode(path, data)), exists=True)
+    except (ConfigFileError, JsoncError, PolicyError) as exc:
+        report["error"] = "%s: %s" % (path, exc) if isinstance(exc, JsoncError) else str(exc)
+    except OSError as exc:
+        report["error"] = "%s: %s" % (path, exc.strerror)
+    return report
 
 
 def _check_tree(directory):

@@ -16,15 +16,15 @@ __metaclass__ = type
 
 import json
 import os
-from concurrent.futures import ThreadPoolExecutor
 
 from ansible_collections.mcpfleet.mcp.plugins.module_utils import _probe_reuse as probe_reuse
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._as_user import UserProcessError, UserProcessTimeout, call_as_each
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._clients import (
     ENTRY_LOCATION_OPTIONS, ClientError, find_entry, get_profile, read_entry, resolve_from_params,
 )
+from ansible_collections.mcpfleet.mcp.plugins.module_utils._concurrency import probe_concurrency
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._config_file import ConfigFileError, decode, read_bytes, read_text
-from ansible_collections.mcpfleet.mcp.plugins.module_utils._envfile import EnvFileError, parse as parse_env_file
+from ansible_collections.mcpfleet.mcp.plugins.module_utils._dotenv import DotenvError, parse_dotenv
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._documents import profile_document
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._jsonc import JsoncError
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._mcp_stdio import (
@@ -148,8 +148,8 @@ def build_launch(params, account):
             data, _info = read_bytes(env_file, what="env file")
             if data is None:
                 raise ConfigFileError("it does not exist")
-            file_env = parse_env_file(decode(env_file, data))
-        except (EnvFileError, ConfigFileError) as exc:
+            file_env = parse_dotenv(decode(env_file, data))
+        except (DotenvError, ConfigFileError) as exc:
             raise ProbeSetupError("env file %s cannot be read: %s" % (env_file, exc))
         launch.add_secrets(file_env.values())
     launch.env = merge_environment(client_env, file_env, fields["env"], append_path=append_path)
@@ -202,13 +202,16 @@ def _launch_key(launch):
     return json.dumps([launch.argv, sorted(launch.env.items()), launch.cwd])
 
 
-def probe_targets_as_user(account, params, targets, fresh=()):
+def probe_targets_as_user(account, params, targets, fresh=(), start=True):
     """probe_as_user for each of one user's ``targets`` (client options each): every entry is
     read as its client reads it, and each distinct launch (command, arguments, environment,
-    directory) is probed once, the distinct ones at the same time. Results in target order.
+    directory) is probed once, one after the other, each within its own timeout: a user's
+    process runs one server at a time, so that bounding the users' processes (run_as_users)
+    bounds the servers. Results in target order.
 
     With O(reuse), a launch whose fingerprint is in ``fresh`` is not started: its result says
-    ``reused`` and root fills in what it kept of the earlier probe."""
+    ``reused`` and root fills in what it kept of the earlier probe. Without ``start``, no launch
+    is started: the result of one that would be says ``pending``."""
     launches, keys, results, prints = {}, [], [], {}
     # What the server is asked is part of what passed.
     reuse = params["reuse"] and dict(params["reuse"], inputs=[params["reuse"]["inputs"], params["call"], params["expect_tools"]])
@@ -225,10 +228,8 @@ def probe_targets_as_user(account, params, targets, fresh=()):
         if params["reuse"] and keys[-1] not in prints:
             prints[keys[-1]] = probe_reuse.fingerprint(launch.argv, launch.env, launch.cwd, reuse, account)
     outcomes = dict((key, dict(changed=False, reused=True)) for key in launches if prints.get(key) in fresh)
-    # Threads, not processes: each probe waits on its own server's pipes.
-    with ThreadPoolExecutor(max_workers=max(1, len(launches))) as pool:
-        futures = dict((key, pool.submit(run_launch, launch, params)) for key, launch in launches.items() if key not in outcomes)
-    outcomes.update((key, future.result()) for key, future in futures.items())
+    outcomes.update((key, run_launch(launch, params) if start else dict(changed=False, pending=True))
+                    for key, launch in launches.items() if key not in outcomes)
     first = {}
     for index, key in enumerate(keys):
         if key is None:
@@ -256,17 +257,21 @@ def check_can_act(account):
 SETUP_ALLOWANCE = 0.9
 
 
-def _process_failure(account, exc):
+def process_failure(account, exc):
+    """The result of a target whose process of ``account`` failed (UserProcessError ``exc``)."""
     return dict(changed=False, failed=True, msg="the probe as %s failed: %s" % (account.name, exc),
                 failure={"kind": "timeout" if isinstance(exc, UserProcessTimeout) else "error", "phase": "probe"})
 
 
-def run_as_users(calls, timeout):
-    """call_as_each for calls that start servers: descendants of a server that leave its process
-    group (setsid) are re-parented to us, so that none of them outlives the task."""
+def run_as_users(calls, timeouts, concurrency=None):
+    """call_as_each for calls that start servers, one at a time each (probe_targets_as_user): at
+    most ``concurrency`` processes, so servers, at once (default: what the host's CPUs and memory
+    allow, see _concurrency), each process with its item of ``timeouts`` from its own start.
+    Descendants of a server that leave its process group (setsid) are re-parented to us, so that
+    none of them outlives the task."""
     become_subreaper()
     try:
-        return call_as_each(calls, timeout=timeout)
+        return call_as_each(calls, timeout=timeouts, limit=concurrency or probe_concurrency())
     finally:
         kill_descendants()
 
@@ -301,7 +306,7 @@ def keep_probes(params, fresh, results, save):
 
 
 def run_probes(params, keep=True):
-    """Every target's result, in order: one process per user, all users' processes at once.
+    """Every target's result, in order: one process per user, as many at once as run_as_users allows.
     With O(reuse), the successful probes are kept unless ``keep`` is false (check mode).
 
     Returns (results, setup error message or None)."""
@@ -318,11 +323,12 @@ def run_probes(params, keep=True):
             calls.append((account, probe_targets_as_user, (account, params, [targets[index] for index in indexes], set(fresh))))
     except (AccountError, ProbeSetupError, probe_reuse.ReuseError) as exc:
         return None, str(exc)
-    outcomes = run_as_users(calls, params["timeout"] + SETUP_ALLOWANCE)
+    # A user's launches are probed one after the other: at most one per target.
+    outcomes = run_as_users(calls, [len(indexes) * params["timeout"] + SETUP_ALLOWANCE for indexes in by_user.values()])
     results = [None] * len(targets)
     for (account, _function, _args), indexes, outcome in zip(calls, by_user.values(), outcomes):
         for position, index in enumerate(indexes):
-            result = _process_failure(account, outcome) if isinstance(outcome, UserProcessError) else outcome[position]
+            result = process_failure(account, outcome) if isinstance(outcome, UserProcessError) else outcome[position]
             results[index] = dict(result, user=account.name, client=targets[index]["client"])
     warning = keep_probes(params, fresh, results, keep)
     if warning:

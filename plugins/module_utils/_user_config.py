@@ -29,8 +29,9 @@ from ansible_collections.mcpfleet.mcp.plugins.module_utils._config_file import (
     read_snapshot,
 )
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._jsonc import JsoncError
+from ansible_collections.mcpfleet.mcp.plugins.module_utils._launcher_env import LauncherEnvError, render_env_file
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._probe import (
-    SETUP_ALLOWANCE, TARGET_OPTIONS, entry_probe_params, fresh_probes, keep_probes, probe_targets_as_user, run_as_users,
+    SETUP_ALLOWANCE, TARGET_OPTIONS, entry_probe_params, fresh_probes, keep_probes, probe_targets_as_user, process_failure, run_as_users,
 )
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._probe_reuse import ReuseError
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._redact import controller_safe, redact_text
@@ -45,24 +46,6 @@ ENV_FILE_ROUNDS = 5
 WRITE_TIMEOUT = 60.0
 # An entry's user is the item's user.
 _ENTRY_VALIDATOR = ArgumentSpecValidator(dict((key, value) for key, value in ENTRY_ARGUMENT_SPEC.items() if key != "user"))
-
-
-class EnvFileSpecError(ValueError):
-    """An env file the launcher could not read back as it was meant (the message names no value)."""
-
-
-def render_env_file(env, header):
-    """The env file's text: the header as comments, then NAME=value lines sorted by name.
-
-    The launcher reads it line by line and exports each line verbatim: a value cannot hold a
-    line break, and nothing is quoted."""
-    lines = ["# %s\n" % line for line in header]
-    for name in sorted(env):
-        value = str(env[name])
-        if "\n" in value or "\r" in value or "=" in name or not name:
-            raise EnvFileSpecError("env file variable %r: a name without '=' and a value on one line are required" % (name,))
-        lines.append("%s=%s\n" % (name, value))
-    return "".join(lines)
 
 
 def _env_file_path(account, path):
@@ -139,7 +122,7 @@ def converge_user(account, spec, check_mode, diff):
     if spec.get("env_file"):
         try:
             result["env_file"] = converge_env_file(account, spec["env_file"], check_mode)
-        except (ConfigFileError, EnvFileSpecError, OSError) as exc:
+        except (ConfigFileError, LauncherEnvError, OSError) as exc:
             result["env_file"] = dict(path=spec["env_file"]["path"], failed=True, msg="env file: %s" % _failure(exc))
         result["changed"] = bool(result["env_file"].get("changed"))
     for params in spec["entries"]:
@@ -153,19 +136,47 @@ def converge_user(account, spec, check_mode, diff):
     return result
 
 
-def converge_and_probe(account, spec, check_mode, diff, probe=None, fresh=()):
-    """converge_user, then, with ``probe`` (mcp_probe's parameters), probe the user's present
-    entries that converged, as their clients read them, in the same process of the user: each
-    distinct launch once, all at once. The result has ``probes`` (mcp_probe's targets results)."""
+def probe_targets(spec, entries):
+    """mcp_probe's targets for the present entries of ``spec`` that converged (``entries``: their results)."""
+    return [dict(dict((key, params[key]) for key in TARGET_OPTIONS if params.get(key) is not None), name=params["name"])
+            for params, entry in zip(spec["entries"], entries) if params["state"] == "present" and not entry.get("failed")]
+
+
+def converge_and_check(account, spec, check_mode, diff, probe=None, fresh=()):
+    """converge_user, then, with ``probe`` (mcp_probe's parameters), read the user's present
+    entries that converged as their clients read them, in the same process of the user, without
+    starting anything: ``probes`` has mcp_probe's targets results, ``pending`` for each launch
+    that must be started (not reused), which probe_pending then probes."""
     result = converge_user(account, spec, check_mode, diff)
     if probe:
-        entries = [params for params, entry in zip(spec["entries"], result["entries"])
-                   if params["state"] == "present" and not entry.get("failed")]
-        targets = [dict(dict((key, params[key]) for key in TARGET_OPTIONS if params.get(key) is not None), name=params["name"])
-                   for params in entries]
-        outcomes = probe_targets_as_user(account, probe, targets, fresh) if targets else []
+        targets = probe_targets(spec, result["entries"])
+        outcomes = probe_targets_as_user(account, probe, targets, fresh, start=False) if targets else []
         result["probes"] = [dict(outcome, user=account.name, client=target["client"]) for target, outcome in zip(targets, outcomes)]
     return result
+
+
+def probe_pending(calls, outcomes, probe, fresh):
+    """Start and probe the pending launches of converge_and_check's ``outcomes``: for each user
+    with one, a second process of the user (probe_targets_as_user), as many at once as
+    O(probe.concurrency) allows, each with a timeout per launch from its own start. A user whose
+    launches all passed within O(probe.reuse.max_age) (a rerun) needs no second process, so the
+    bound on servers does not hold up the users that start none. Fills in the results in place."""
+    second, places = [], []
+    for (account, _function, args), outcome in zip(calls, outcomes):
+        if isinstance(outcome, UserProcessError):
+            continue
+        pending = [index for index, item in enumerate(outcome.get("probes", [])) if item.get("pending")]
+        if pending:
+            targets = probe_targets(args[1], outcome["entries"])
+            second.append((account, probe_targets_as_user, (account, probe, [targets[index] for index in pending], set(fresh))))
+            places.append((outcome["probes"], pending))
+    if not second:
+        return
+    timeouts = [len(args[2]) * probe["timeout"] + SETUP_ALLOWANCE for _account, _function, args in second]
+    for (account, _function, _args), (probes, pending), results in zip(second, places, run_as_users(second, timeouts, probe["concurrency"])):
+        for position, index in enumerate(pending):
+            result = process_failure(account, results) if isinstance(results, UserProcessError) else results[position]
+            probes[index] = dict(result, user=account.name, client=probes[index]["client"])
 
 
 def _entries(module, item):
@@ -188,7 +199,7 @@ def _entries(module, item):
 
 
 def _user_calls(module, probe, fresh):
-    """One call of converge_and_probe per item of the users option, and every secret value given."""
+    """One call of converge_and_check per item of the users option, and every secret value given."""
     calls, secrets = [], []
     for item in module.params["users"]:
         spec = dict(env_file=item["env_file"], entries=_entries(module, item))
@@ -202,7 +213,7 @@ def _user_calls(module, probe, fresh):
         if account.uid != os.geteuid() and not acting_for(account):
             module.fail_json(msg="cannot write the files of %s: the module runs as uid %d; become root or become %s"
                              % (account.name, os.geteuid(), account.name))
-        calls.append((account, converge_and_probe, (account, spec, module.check_mode, module._diff, probe, set(fresh))))
+        calls.append((account, converge_and_check, (account, spec, module.check_mode, module._diff, probe, set(fresh))))
     return calls, secrets
 
 
@@ -238,15 +249,20 @@ def _joined(calls, outcomes, secrets):
 
 
 def run_module(module):
-    """mcp_user_config on root's side, for an AnsibleModule with its options: every user's process
-    at once, then one result; exits the module."""
+    """mcp_user_config on root's side, for an AnsibleModule with its options: the users' processes
+    that write side by side, as many at once as the host allows (see _concurrency), then those
+    that start servers (probe_pending), then one result; exits the module."""
     probe = module.params["probe"] and entry_probe_params(module.params["probe"])
+    if probe and (probe["concurrency"] or 0) < 0:
+        module.fail_json(msg="probe.concurrency must be 0 (the host decides) or more")
     try:
         fresh = fresh_probes(probe) if probe else {}
     except ReuseError as exc:
         module.fail_json(msg=str(exc))
     calls, secrets = _user_calls(module, probe, fresh)
-    outcomes = run_as_users(calls, WRITE_TIMEOUT + probe["timeout"] + SETUP_ALLOWANCE) if probe else call_as_each(calls, WRITE_TIMEOUT)
+    outcomes = call_as_each(calls, WRITE_TIMEOUT)
+    if probe:
+        probe_pending(calls, outcomes, probe, fresh)
     users, diffs, failures, probes = _joined(calls, outcomes, secrets)
     result = dict(changed=any(user["changed"] for user in users), users=users, failures=failures)
     if probe:

@@ -88,6 +88,8 @@ options:
         in the client. It must be asked for explicitly, because it disables every other server;
         an allow rule fails while the file has no allow-list and O(exclusive) is not V(true).
       - V(false) turns allow-only mode off (the allow-list is removed).
+      - Gemini CLI lets every server run under an empty C(mcp.allowed), so for V(gemini_cli)
+        V(true) fails unless the list keeps at least one server (Claude Code then blocks all).
       - Unset leaves the mode as it is. When O(state=absent) then empties the allow-list, the
         list is removed, so the file returns to allowing every server that is not denied.
     type: bool

@@ -81,10 +81,11 @@ options:
       - Many entries of O(name) at once, one item per user and client, each read as its client
         reads it. Instead of O(client), O(user), O(scope), O(workspace), O(path), O(key),
         O(user_data_dir), O(editor) and O(user_env), which each item gives for itself.
-      - All users are probed at the same time, each in a process of its own that has dropped to
-        that user. Within a user, entries that resolve to the same launch (command, arguments,
-        environment, working directory) start the server once; distinct launches are probed at
-        the same time.
+      - The users are probed side by side, each in a process of its own that has dropped to
+        that user, no more at once than the host's CPUs and memory allow (two per CPU, 160 MiB
+        each). Within a user, entries that resolve to the same launch (command, arguments,
+        environment, working directory) start the server once; distinct launches are probed
+        one after the other. Each probe's O(timeout) counts from its own start.
       - The result is RV(targets) and RV(launches). The task fails when any item failed, after
         every item was probed, with a message that names each failed user and client.
     type: list

@@ -27,13 +27,19 @@ description:
     can read.
   - V(unparsable_file), a file or an entry that cannot be read or parsed; the message names the
     file, line and column.
+  - V(blocked_by_policy), a server that the client's administrator policy (see
+    M(mcpfleet.mcp.mcp_policy)) keeps from running, judged by that client's own rules (the user
+    sees it fail or vanish). The policies are read by root from their root-owned places under
+    C(/etc), before any user's file, and returned in RV(policies). The fleet-wide finding
+    V(missing_policy) (a host without the policy other hosts have) comes from
+    P(mcpfleet.mcp.audit_report#filter).
   - No secret value, nor any part of one, is ever returned. Secrets are described by where they
     are (C(args), C(env) or C(headers), with the flag or key name) and how they are held
     (V(literal), V(placeholder) such as C(${env:X}), or V(env_file)).
   - Run as root, the module reads each user's files in a process that has dropped to that
     user's uid, gid and supplementary groups, as M(mcpfleet.mcp.mcp_server) does; root itself
-    never opens, stats or resolves a path in a user's home. All users are read at the same time,
-    each in a process of their own.
+    never opens, stats or resolves a path in a user's home. Users are read side by side, up to a
+    bound from the host's CPUs and memory, each in a process of their own.
   - The module changes nothing.
 author:
   - mcpfleet maintainers (@mcpfleet)
@@ -223,6 +229,11 @@ users:
               description: The version or tag it asks for, V(null) when none.
               type: str
               returned: always
+            blocked:
+              description: Why the client's administrator policy keeps the entry from running, V(null) when it does not.
+              type: str
+              returned: when the client has a policy on the host (see RV(policies))
+              version_added: 1.2.0
             matched:
               description: Whether one of O(match) selects what the entry launches.
               type: bool
@@ -260,7 +271,7 @@ findings:
   elements: dict
   contains:
     kind:
-      description: V(literal_secret), V(secret_on_command_line), V(unpinned_package), V(readable_secret_file) or V(unparsable_file).
+      description: V(literal_secret), V(secret_on_command_line), V(unpinned_package), V(readable_secret_file), V(unparsable_file) or V(blocked_by_policy).
       type: str
       returned: always
     user:
@@ -290,6 +301,53 @@ findings:
       path: /home/alice/.aws/amazonq/mcp.json
       server: Sentry
       detail: args --access-token puts a literal secret on the command line, where every local user sees it (ps)
+policies:
+  description:
+    - The administrator MCP policy of each audited client that can have one (those of M(mcpfleet.mcp.mcp_policy)).
+    - A policy in a place that another user could have redirected is not read; RV(policies[].error) says why.
+  returned: always
+  type: list
+  elements: dict
+  version_added: 1.2.0
+  contains:
+    client:
+      description: The client profile.
+      type: str
+      returned: always
+    path:
+      description: The policy file.
+      type: str
+      returned: always
+    exists:
+      description: Whether the file exists and was read.
+      type: bool
+      returned: always
+    exclusive:
+      description: Whether it is in allow-only mode (only the servers it allows run).
+      type: bool
+      returned: always
+    allow:
+      description: The client's own allow entries (for Claude Code C(serverName), C(serverCommand) or C(serverUrl) items; for Gemini CLI names).
+      type: list
+      elements: raw
+      returned: always
+    deny:
+      description: The client's own deny entries.
+      type: list
+      elements: raw
+      returned: always
+    error:
+      description: Why the file could not be read, or V(null).
+      type: str
+      returned: always
+  sample:
+    - client: claude_code
+      path: /etc/claude-code/managed-settings.json
+      exists: true
+      exclusive: true
+      allow: [{serverCommand: [/opt/mcpfleet/sentry/bin/sentry-mcp-stdio]}]
+      deny: []
+      error: null
 """
 
 from ansible.module_utils.basic import AnsibleModule

@@ -17,17 +17,20 @@ description:
   - For each user, writes (or removes) the env file that holds a server's secrets, then writes
     (or removes) the server entries in every client's configuration file, exactly as
     M(mcpfleet.mcp.mcp_server) does for one entry.
-  - One task for a whole host instead of one task per file; every user is handled at the same
-    time, each in a process that has dropped to that user's uid, gid and supplementary groups.
+  - One task for a whole host instead of one task per file; the users are handled side by side,
+    each in a process that has dropped to that user's uid, gid and supplementary groups, as many
+    at once as the host's CPUs and memory allow (see O(probe.concurrency)).
     Root itself never opens, stats or resolves a path in a user's home, so a symlink or a race
     planted by a user gives nobody more than they already had.
   - A failure of one user or one entry does not stop the others. The module fails at the end
     with a message that names every user and client that failed; the results of the others are
     returned as well.
-  - With O(probe), each user's process then starts the server of every present entry that it
-    wrote (or found as it should be) through that entry, as the client reads it, and speaks MCP
-    to it, as M(mcpfleet.mcp.mcp_probe) does with O(mcpfleet.mcp.mcp_probe#module:targets).
-    Converging and proving a host's setup is then one round trip.
+  - With O(probe), each user's process then reads every present entry that it wrote (or found
+    as it should be) as the client reads it; a second process of the user starts the servers of
+    the launches that did not pass within O(probe.reuse.max_age), one after the other, and
+    speaks MCP to them, as M(mcpfleet.mcp.mcp_probe) does with
+    O(mcpfleet.mcp.mcp_probe#module:targets). Converging and proving a host's setup is then one
+    round trip.
 author:
   - mcpfleet maintainers (@mcpfleet)
 extends_documentation_fragment:
@@ -123,9 +126,9 @@ options:
         default: []
   probe:
     description:
-      - Probe every present entry after writing it, in the user's process (see the description).
-        The suboptions are those of M(mcpfleet.mcp.mcp_probe) with the same defaults; the
-        user's entries that start the same command start it once, and all users' at once.
+      - Probe every present entry after writing it, as the user (see the description).
+        The suboptions are those of M(mcpfleet.mcp.mcp_probe) with the same defaults, and
+        O(probe.concurrency); the user's entries that start the same command start it once.
       - Omitted, nothing is started.
     type: dict
     version_added: 1.1.0
@@ -155,6 +158,20 @@ options:
         type: list
         elements: str
         default: []
+      concurrency:
+        description:
+          - The most servers started at once on the host. A user's process starts its servers one
+            after the other (its entries that share a launch start it once), and the users'
+            processes wait for a free place; each probe's O(probe.timeout) counts from its own
+            start.
+          - Omitted or V(0), the host works it out, two per CPU the module may run on, and no more
+            than its available memory holds at 160 MiB per server (C(MemAvailable), or a cgroup's
+            C(memory.max) when lower), 256 MiB left over. At least one.
+          - The users' processes that write files and read entries, before any server starts,
+            are bounded separately, at eight per CPU (16 MiB each, as memory allows), so a rerun
+            whose launches all passed recently starts no server and is not held up by this bound.
+        type: int
+        version_added: 1.1.0
       reuse:
         description: As O(mcpfleet.mcp.mcp_probe#module:reuse).
         type: dict
@@ -177,8 +194,8 @@ options:
             elements: str
             default: []
 notes:
-  - The entries of one user are edited one after the other, in the order given; users run at
-    the same time.
+  - The entries of one user are edited one after the other, in the order given; users run side
+    by side, a bounded number at once (see O(probe.concurrency)).
 seealso:
   - module: mcpfleet.mcp.mcp_server
     description: One entry in one client's configuration file.
@@ -324,7 +341,7 @@ def main():
                 known_secrets=dict(type="list", elements="str", no_log=True),
                 entries=dict(type="list", elements="dict", default=[]),
             )),
-            probe=dict(type="dict", options=PROBE_OPTIONS_SPEC),
+            probe=dict(type="dict", options=dict(PROBE_OPTIONS_SPEC, concurrency=dict(type="int"))),
         ),
         supports_check_mode=True,
     )

@@ -71,6 +71,12 @@ def test_policy_blocks_a_hand_made_server_and_keeps_the_managed_one(tier, user, 
     assert servers["sentry"].connected, output
     assert servers["sentry"].command == steps.module_command(tier)
     _assert_blocked(tier, user, client, servers, output)
+    # The audit judges as the client does: the hand-made server is blocked, the managed one not.
+    audit, dummy = module.run_module({"user": user.name, "clients": [client]}, name="mcpfleet.mcp.mcp_server_info")
+    assert [(p["client"], p["exists"], p["exclusive"]) for p in audit["policies"]] == [(client, True, True)]
+    blocked = dict((row["name"], row["blocked"]) for row in audit["users"][0]["files"][0]["servers"])
+    assert blocked["sentry"] is None and blocked["rogue"], blocked
+    assert [(f["kind"], f["server"]) for f in audit["findings"] if f["kind"] == "blocked_by_policy"] == [("blocked_by_policy", "rogue")]
 
     before = open(path).read()
     for argv in (["sh", "-c", "echo '{}' > " + path], ["rm", "-f", path], ["mv", path, path + ".off"],

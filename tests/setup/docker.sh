@@ -14,7 +14,15 @@ if [ ! -x /usr/sbin/dockerd ]; then
 fi
 if ! pgrep -x dockerd >/dev/null; then
   echo "Starting dockerd (log: /var/log/mcpfleet-dockerd.log)"
-  nohup /usr/sbin/dockerd >/var/log/mcpfleet-dockerd.log 2>&1 &
+  # The daemon outlives this script: it must not keep any descriptor the caller opened (a
+  # `flock` on a shared lock file would stay held as long as dockerd runs).
+  (
+    for fd in "/proc/$BASHPID/fd"/*; do
+      fd=${fd##*/}
+      if [ "$fd" -gt 2 ]; then eval "exec $fd>&-" 2>/dev/null || true; fi
+    done
+    exec setsid /usr/sbin/dockerd >/var/log/mcpfleet-dockerd.log 2>&1 </dev/null
+  ) &
 fi
 for _ in $(seq 60); do
   docker info >/dev/null 2>&1 && exit 0

@@ -1,6 +1,8 @@
 """Checks that keep the collection's metadata, docs and role specs from drifting apart."""
 
+import fnmatch
 import os
+import re
 import sys
 
 import pytest
@@ -9,7 +11,7 @@ import yaml
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 sys.path.insert(0, os.path.join(ROOT, "docs"))
 
-import readme  # noqa: E402  (docs/readme.py)
+import bench_tables  # noqa: E402  (docs/bench_tables.py)
 import role_variables  # noqa: E402  (docs/role_variables.py)
 
 ROLES = sorted(d for d in os.listdir(os.path.join(ROOT, "roles")) if not d.startswith("."))
@@ -34,16 +36,42 @@ def test_execution_environment_installs_this_version():
     assert any(c["name"].endswith(tarball) for c in ee["dependencies"]["galaxy"]["collections"])
 
 
-def read_readme():
-    with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as f:
+DOCSITE = os.path.join(ROOT, "docs", "docsite")
+PAGES = sorted(f[:-4] for f in os.listdir(os.path.join(DOCSITE, "rst")) if f.endswith(".rst"))
+
+
+def read(*parts):
+    with open(os.path.join(ROOT, *parts), encoding="utf-8") as f:
         return f.read()
 
 
+def test_every_docs_page_is_in_the_table_of_contents():
+    # Sphinx -W fails on a page no toctree names; a toctree entry without its page fails docs-lint.
+    sections = load("docs", "docsite", "extra-docs.yml")["sections"]
+    listed = [ref for section in sections for ref in section["toctree"]]
+    assert sorted(listed) == PAGES
+
+
+def test_the_docs_pages_ship_in_the_tarball():
+    # antsibull-docs reads docs/docsite from the installed collection, as Galaxy's importer does.
+    ignored = load("galaxy.yml")["build_ignore"]
+    shipped = ["docs/docsite/extra-docs.yml"] + ["docs/docsite/rst/%s.rst" % page for page in PAGES]
+    for path in shipped:
+        parents = [path.rsplit("/", n)[0] for n in range(path.count("/") + 1)]
+        assert not [p for p in ignored for part in parents if fnmatch.fnmatch(part, p)], path
+
+
+def test_readme_links_existing_files():
+    targets = re.findall(r"\]\(([^)#:]+)\)", read("README.md"))
+    assert "docs/docsite/rst/install.rst" in targets
+    assert [t for t in targets if not os.path.exists(os.path.join(ROOT, t))] == []
+
+
 @pytest.mark.parametrize("role", ROLES)
-def test_readme_has_the_role_variable_table(role):
-    text = read_readme()
-    assert "<!-- role-variables: %s -->" % role in text
-    assert role_variables.render(text) == text, "run `make docs`"
+def test_docs_site_links_the_role_reference(role):
+    # The variables' reference is the role's page antsibull-docs generates from its argument specs.
+    pages = "".join(read("docs", "docsite", "rst", page + ".rst") for page in PAGES)
+    assert ":ansplugin:`mcpfleet.mcp.%s#role`" % role in pages
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -56,10 +84,10 @@ def test_role_readme_has_the_role_variable_table(role):
 
 
 @pytest.mark.parametrize("name", BENCHMARKS)
-def test_readme_quotes_the_latest_benchmark_results(name):
-    text = read_readme()
-    assert "<!-- bench: %s -->" % name in text
-    assert readme.render(text) == text, "run `make docs`"
+def test_benchmark_page_quotes_the_latest_results(name):
+    text = read("docs", "docsite", "rst", "benchmarks.rst")
+    assert ".. bench: %s\n" % name in text
+    assert bench_tables.render(text) == text, "run `make docs`"
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -70,6 +98,20 @@ def test_role_defaults_match_argument_specs(role):
     for name, value in defaults.items():
         assert name.startswith(role + "_"), "role variables carry the role's name"
         assert spec[name]["default"] == value, name
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_a_group_of_settings_is_combined_over_the_defaults_its_spec_documents(role):
+    # A group (a dict option with suboptions, such as stdio_server_probe) defaults to {}: each key
+    # not given keeps its default, which vars/main.yml holds as __<option>_defaults.
+    spec = role_variables.load_spec(role)
+    role_vars = load("roles", role, "vars", "main.yml") or {}
+    for name, option in spec.items():
+        if option.get("type") != "dict" or "options" not in option:
+            continue
+        documented = dict((key, sub["default"]) for key, sub in option["options"].items() if "default" in sub)
+        assert option.get("default") == {}, name
+        assert role_vars.get("__%s_defaults" % name) == documented, name
 
 
 def jinja_strings(node, where):
@@ -102,3 +144,35 @@ def test_roles_and_playbooks_pass_data_and_keep_jinja_short():
             if len(text.strip().splitlines()) > 5 or "{%" in text and len(text.strip().splitlines()) > 1:
                 long_ones.append(where)
     assert long_ones == []
+
+
+def test_no_layer_touches_the_core_s_private_names():
+    # A layer talks to the stdio_server role only through its documented inputs and facts.
+    private = "__" + "stdio_server_"
+    found = []
+    for top in ("roles", "plugins", "playbooks", "molecule", "demo", "docs", "tests"):
+        for folder, dirs, files in os.walk(os.path.join(ROOT, top)):
+            dirs[:] = [d for d in dirs if d not in ("__pycache__", "venvs", "_build")]
+            if os.path.relpath(folder, ROOT).split(os.sep)[:2] == ["roles", "stdio_server"]:
+                continue
+            for name in files:
+                path = os.path.join(folder, name)
+                with open(path, "rb") as f:
+                    if private.encode() in f.read():
+                        found.append(os.path.relpath(path, ROOT))
+    assert found == []
+
+
+def test_the_layer_example_uses_only_documented_inputs_of_the_core():
+    # docs/docsite/rst/layers.rst: its example role passes the core nothing its argument spec lacks.
+    with open(os.path.join(ROOT, "docs", "docsite", "rst", "layers.rst"), encoding="utf-8") as f:
+        text = f.read()
+    block = text.split("``roles/acme_mcp/tasks/main.yml``:\n\n.. code-block:: yaml\n\n", 1)[1].split("\n\n``", 1)[0]
+    tasks = yaml.safe_load("\n".join(line[3:] for line in block.splitlines()))
+    spec = role_variables.load_spec("stdio_server")
+    given = [task["vars"] for task in tasks if task.get("ansible.builtin.include_role", {}).get("name") == "mcpfleet.mcp.stdio_server"]
+    assert len(given) == 2 and given[0] == given[1]
+    assert sorted(name for name in given[0] if name not in spec) == []
+    choices = spec["stdio_server_report_columns"]["options"]["from"]["choices"]
+    assert [column["from"] for column in given[0]["stdio_server_report_columns"]] == ["call", "secret_check"]
+    assert set(choices) == {"call", "secret_check"}

@@ -51,7 +51,8 @@ def test_the_report_counts_per_package_and_kind_and_lists_every_row():
         "hosts": 2, "hosts_not_audited": 1, "users": 2, "servers": 4,
         "servers_by_package": {"(http)": 1, "/opt/x/bin/x-mcp": 1, "@sentry/mcp-server": 2},
         "findings_by_kind": {"literal_secret": 1, "secret_on_command_line": 1, "unpinned_package": 1,
-                             "readable_secret_file": 0, "unparsable_file": 0},
+                             "readable_secret_file": 0, "unparsable_file": 0, "blocked_by_policy": 0,
+                             "missing_policy": 0},
     }
     assert [(row["host"], row["audited"], row["users"], row["files"], row["servers"], row["findings"]) for row in report["hosts"]] == [
         ("dev-01", True, 1, 1, 1, 3), ("dev-02", True, 1, 1, 3, 0), ("dev-03", False, 0, 0, 0, 0)]
@@ -63,6 +64,32 @@ def test_the_report_counts_per_package_and_kind_and_lists_every_row():
     assert "name" not in first
     assert [(f["host"], f["kind"]) for f in report["findings"]] == [
         ("dev-01", "literal_secret"), ("dev-01", "secret_on_command_line"), ("dev-01", "unpinned_package")]
+
+
+def policy(client, exists, exclusive=False, allow=(), error=None):
+    return dict(client=client, path="/etc/%s/settings.json" % client, exists=exists, exclusive=exclusive,
+                allow=list(allow), deny=[], error=error)
+
+
+def test_a_host_without_the_policy_other_hosts_enforce_is_a_finding():
+    results = [
+        {"host": "dev-01", "users": [],
+         "policies": [policy("claude_code", True, True, [{"serverName": "sentry"}]), policy("gemini_cli", False)]},
+        {"host": "dev-02", "users": [], "policies": [policy("claude_code", False), policy("gemini_cli", False)]},
+        {"host": "dev-03", "users": [],
+         "policies": [policy("claude_code", False, error="/etc/claude-code is not owned by root"), policy("gemini_cli", False)]},
+    ]
+    report = audit.audit_report(results)
+    # Only dev-02 lacks Claude Code's policy; nobody has Gemini's; dev-03's could not be read (its error says why).
+    assert [(f["host"], f["client"], f["kind"]) for f in report["findings"]] == [("dev-02", "claude_code", "missing_policy")]
+    assert "1 other hosts enforce one" in report["findings"][0]["detail"]
+    assert [row["findings"] for row in report["hosts"]] == [0, 1, 0]
+    assert report["summary"]["findings_by_kind"]["missing_policy"] == 1
+    assert [(row["host"], row["client"], row["exists"], row["exclusive"], row["allowed"]) for row in report["policies"]][:2] == [
+        ("dev-01", "claude_code", True, True, 1), ("dev-01", "gemini_cli", False, False, 0)]
+    markdown = audit.audit_markdown(report)
+    assert "## Administrator policies" in markdown
+    assert "| dev-03 | claude_code | error: /etc/claude-code is not owned by root | no | 0 | 0 |" in markdown
 
 
 def test_no_results_is_an_empty_report():
@@ -83,7 +110,7 @@ def test_the_markdown_has_the_summary_first_then_the_servers_and_the_findings():
     assert lines[0] == "# Audit" and text.endswith("\n")
     assert lines[2] == "2 hosts audited (1 not), 2 users with MCP client files, 4 servers."
     assert lines[4] == ("Findings: 1 literal_secret, 1 secret_on_command_line, 1 unpinned_package, "
-                        "0 readable_secret_file, 0 unparsable_file.")
+                        "0 readable_secret_file, 0 unparsable_file, 0 blocked_by_policy, 0 missing_policy.")
     assert lines.index("## Servers") < lines.index("## Findings")
     assert "| dev-01 | alice | amazonq | Sentry | stdio | @sentry/mcp-server | latest | literal args --access-token |" \
            " /home/alice/amazonq.json |" in lines

@@ -67,17 +67,23 @@ def test_the_plan_refuses_bad_input(users, defaults, message):
 def test_tokens_come_from_the_user_the_vars_or_the_vault():
     users = [{"name": "alice", "token": " own \n"}, {"name": "bob"}, {"name": "carol"}, {"name": "gone", "state": "absent"}]
     plan = rollout.rollout_plan(users, DEFAULTS)
-    by_vars = rollout.rollout_tokens(plan, users, "vars", {"bob": "from-vars", "gone": "x"})
-    assert by_vars == {"alice": {"token": "own", "error": ""}, "bob": {"token": "from-vars", "error": ""},
-                       "carol": {"token": "", "error": ""}}
+    by_vars = rollout.rollout_tokens(plan, users, "vars", {"bob": "from-vars", "gone": "x"}, missing="tokens/{user}")
+    assert by_vars == [{"name": "alice", "secret": "own", "problem": ""}, {"name": "bob", "secret": "from-vars", "problem": ""},
+                       {"name": "carol", "secret": "", "problem": "no token for this user (tokens/carol)"}]
     reads = [
         {"ansible_loop_var": "__n", "__n": "bob", "secret": {"token": "from-vault", "other": "x"}},
         {"ansible_loop_var": "__n", "__n": "carol", "failed": True, "msg": "permission denied"},
     ]
-    by_vault = rollout.rollout_tokens(plan, users, "hashi_vault", {}, reads, "token")
-    assert by_vault["alice"] == {"token": "own", "error": ""}
-    assert by_vault["bob"] == {"token": "from-vault", "error": ""}
-    assert by_vault["carol"] == {"token": "", "error": "permission denied"}
+    by_vault = dict((entry["name"], entry) for entry in rollout.rollout_tokens(plan, users, "hashi_vault", {}, reads, "token"))
+    assert by_vault["alice"] == {"name": "alice", "secret": "own", "problem": ""}
+    assert by_vault["bob"] == {"name": "bob", "secret": "from-vault", "problem": ""}
+    assert by_vault["carol"] == {"name": "carol", "secret": "", "problem": "no token: HashiCorp Vault read failed: permission denied"}
+
+
+def test_secrets_carry_the_plan_options_a_layer_names():
+    plan = rollout.rollout_plan([{"name": "alice", "host": "sentry.internal"}], DEFAULTS)
+    [entry] = rollout.rollout_tokens(plan, [{"name": "alice"}], "vars", {"alice": "s3cret"}, option_names=["host"])
+    assert entry == {"name": "alice", "secret": "s3cret", "problem": "", "host": "sentry.internal"}
 
 
 SETTINGS = {"name": "sentry", "launcher": "/opt/sentry-mcp/bin/sentry-mcp-stdio", "env_file": ".config/sentry-mcp/env",
@@ -91,7 +97,7 @@ CORE_DEFAULTS = dict(DEFAULTS, options={"args": []})
 
 def test_user_config_puts_the_secret_in_the_env_file_and_points_the_entries_at_it():
     plan = rollout.rollout_plan([{"name": "alice", "args": ["--host=s.example"]}, {"name": "ghost"}], CORE_DEFAULTS)
-    users = rollout.rollout_user_config(plan, ACCOUNTS, {"alice": {"token": "T0KEN", "error": ""}}, SETTINGS)
+    users = rollout.rollout_user_config(plan, ACCOUNTS, [{"name": "alice", "secret": "T0KEN", "problem": ""}], SETTINGS)
     assert [user["user"] for user in users] == ["alice"]  # no account: nothing to write
     assert users[0]["env_file"] == {"path": ".config/sentry-mcp/env", "state": "present", "header": ["Managed"],
                                     "env": {"MCP_DISABLE_SKILLS": "x", "SENTRY_ACCESS_TOKEN": "T0KEN"}}
@@ -106,7 +112,7 @@ def test_user_config_puts_the_secret_in_the_env_file_and_points_the_entries_at_i
 def test_user_config_inline_tokens_live_in_0600_files_and_adoption_knows_the_secret():
     settings = dict(SETTINGS, ca_path="/opt/sentry-mcp/ca-bundle.pem", supersedes=[{"package": "@sentry/mcp-server"}])
     plan = rollout.rollout_plan([{"name": "bob", "token_storage": "inline"}], CORE_DEFAULTS)
-    users = rollout.rollout_user_config(plan, ACCOUNTS, {"bob": {"token": "B0B", "error": ""}}, settings)
+    users = rollout.rollout_user_config(plan, ACCOUNTS, [{"name": "bob", "secret": "B0B", "problem": ""}], settings)
     assert users[0]["env_file"] == {"path": ".config/sentry-mcp/env", "state": "absent"}
     entry = users[0]["entries"][0]
     assert entry["mode"] == "0600" and "env" not in entry and entry["supersedes"] == settings["supersedes"]
@@ -118,7 +124,7 @@ def test_user_config_inline_tokens_live_in_0600_files_and_adoption_knows_the_sec
 
 def test_user_config_removes_entries_and_the_env_file_of_absent_users():
     plan = rollout.rollout_plan([{"name": "carol", "state": "absent"}], CORE_DEFAULTS)
-    users = rollout.rollout_user_config(plan, ACCOUNTS, {}, SETTINGS)
+    users = rollout.rollout_user_config(plan, ACCOUNTS, [], SETTINGS)
     assert users[0]["env_file"]["state"] == "absent"
     assert [(entry["client"], entry["state"], "command" in entry) for entry in users[0]["entries"]] == [
         ("code_server", "absent", False), ("amazonq", "absent", False)]
@@ -128,7 +134,7 @@ def test_entries_carry_only_the_client_options_that_say_where_they_live():
     options = {"amazonq": {"path": "~/q.json", "editor": None, "timeout": 60}}
     plan = rollout.rollout_plan([{"name": "alice", "client_options": options},
                                  {"name": "carol", "state": "absent", "client_options": options}], CORE_DEFAULTS)
-    users = rollout.rollout_user_config(plan, ACCOUNTS, {"alice": {"token": "T0KEN", "error": ""}}, SETTINGS)
+    users = rollout.rollout_user_config(plan, ACCOUNTS, [{"name": "alice", "secret": "T0KEN", "problem": ""}], SETTINGS)
     for user in users:
         code_server, amazonq = user["entries"]
         assert code_server["user_data_dir"] == "~/.cs"
@@ -136,11 +142,16 @@ def test_entries_carry_only_the_client_options_that_say_where_they_live():
         assert amazonq["path"] == "~/q.json" and "editor" not in amazonq and "timeout" not in amazonq
 
 
+# A layer's report columns, as stdio_server_report_columns gives them.
+COLUMNS = [{"key": "who", "title": "who", "from": "call", "format": "{user[name]} <{user[email]}>"},
+           {"key": "check", "title": "check", "from": "secret_check"}]
+
+
 def test_secret_status_names_every_user_without_a_secret():
     plan = rollout.rollout_plan([{"name": "alice"}, {"name": "bob"}, {"name": "carol"}, {"name": "gone", "state": "absent"}], DEFAULTS)
-    hostvars = {"h1": {rollout.PLAN_VAR: plan, rollout.TOKENS_VAR: {
-        "alice": {"token": "s3cret", "error": ""}, "carol": {"token": "", "error": "permission denied"}}}, "h2": {}}
-    status = rollout.secret_status(hostvars, ["h1", "h2"], "vault kv/{user}")
+    reads = [{"item": "alice", "secret": {"token": "s3cret"}}, {"item": "carol", "msg": "permission denied"}]
+    secrets = rollout.rollout_tokens(plan, [{"name": "alice"}], "hashi_vault", {}, reads, missing="vault kv/{user}")
+    status = rollout.secret_status({"h1": secrets, "h2": []})
     assert status == {"h1": {
         "alice": {"ok": True, "detail": "present"},
         "bob": {"ok": False, "detail": "no token for this user (vault kv/bob)"},
@@ -162,13 +173,30 @@ def test_rows_give_every_user_and_client_a_status():
          "call_result": {"structuredContent": {"user": {"name": "Alice", "email": "a@x"}}}},
         {"user": "alice", "client": "amazonq", "failed": True, "msg": "early exit"},
     ]
-    rows = rollout.rollout_rows(plan, probes, {"alice": {"ok": True, "detail": "valid"}}, "", "h1")
+    rows = rollout.rollout_rows(plan, probes, {"alice": {"ok": True, "detail": "valid"}}, "", "h1", COLUMNS)
     assert [(row["user"], row["client"], row["status"], row["reason"]) for row in rows] == [
         ("alice", "code_server", "ok", ""), ("alice", "amazonq", "failed", "early exit"),
         ("bob", "code_server", "removed", ""), ("bob", "amazonq", "removed", "")]
-    assert (rows[0]["server_version"], rows[0]["tools"], rows[0]["ready_ms"], rows[0]["whoami"], rows[0]["token_check"]) == \
+    assert (rows[0]["server_version"], rows[0]["tools"], rows[0]["ready_ms"], rows[0]["who"], rows[0]["check"]) == \
         ("0.39.0", ["a"], 700, "Alice <a@x>", "valid")
-    assert rows[0]["host"] == "h1" and rows[2]["whoami"] == ""
+    # No call answer: an empty cell; a removed entry: empty columns.
+    assert (rows[1]["who"], rows[1]["check"]) == ("", "valid")
+    assert rows[0]["host"] == "h1" and (rows[2]["who"], rows[2]["check"]) == ("", "")
+
+
+@pytest.mark.parametrize("answer", [
+    {"user": {"name": "Alice"}}, {"user": "alice"}, {"user": ["a"]}, ["not", "a", "dict"], "text", None])
+def test_a_call_column_is_empty_when_the_answer_lacks_a_field_of_its_format(answer):
+    plan = rollout.rollout_plan([{"name": "alice", "clients": ["code_server"]}], DEFAULTS)
+    probes = [{"user": "alice", "client": "code_server", "call_result": {"structuredContent": answer}}]
+    [row] = rollout.rollout_rows(plan, probes, {}, "", "h1", COLUMNS)
+    assert (row["status"], row["who"], row["check"]) == ("ok", "", "")
+
+
+def test_without_columns_a_row_has_only_the_core_s_keys():
+    plan = rollout.rollout_plan([{"name": "alice", "clients": ["code_server"]}], DEFAULTS)
+    [row] = rollout.rollout_rows(plan, [], {"alice": {"ok": True, "detail": "present"}}, "", "h1")
+    assert sorted(row) == ["client", "host", "managed", "ready_ms", "reason", "server_version", "state", "status", "tools", "user"]
 
 
 def test_a_reused_probe_says_when_it_ran():
@@ -200,6 +228,13 @@ def test_the_fleet_report_has_a_row_for_every_host():
 
 def _user_result(user, client, superseded):
     return {"user": user, "entries": [{"client": client, "path": "/home/%s/%s.json" % (user, client), "superseded": superseded}]}
+
+
+def test_a_host_without_rows_has_the_layer_s_columns_empty():
+    report = rollout.fleet_report({"h1": {}}, ["h1"], [], "rows", "plan", columns=COLUMNS)
+    [row] = report["rows"]
+    assert (row["status"], row["who"], row["check"]) == ("unreachable", "", "")
+    assert "who" not in rollout.fleet_report({"h1": {}}, ["h1"], [], "rows", "plan")["rows"][0]
 
 
 def test_adoptions_list_each_replaced_entry_with_the_options_it_set_differently():
@@ -276,7 +311,7 @@ def test_entries_a_run_wrote_in_clients_no_longer_listed_are_removed():
         # Windsurf's entry is not the one a run wrote: it stays, and so does the client's file.
         assert bob["dropped"] == ["cursor", "zed"]
         assert bob["records"] == {"write": [], "remove": []}
-    users = rollout.rollout_user_config([bob], ACCOUNTS, {"bob": {"token": "B0B", "error": ""}}, SETTINGS)
+    users = rollout.rollout_user_config([bob], ACCOUNTS, [{"name": "bob", "secret": "B0B", "problem": ""}], SETTINGS)
     assert [(entry["client"], entry["state"]) for entry in users[0]["entries"]] == [
         ("code_server", "present"), ("amazonq", "present"), ("cursor", "absent"), ("zed", "absent")]
     assert "command" not in users[0]["entries"][2]
@@ -325,8 +360,8 @@ def test_rows_say_why_a_client_is_managed_and_list_the_dropped_ones():
     plan = rollout.rollout_plan([{"name": "bob"}], DEFAULTS)
     host = _host([_audited("bob", {"cursor": [OURS], "zed": [OURS]})], records=["bob.cursor"])
     rows = rollout.rollout_rows(rollout.rollout_clients(plan, host, "sentry", LAUNCHER, RECORDS, True), [],
-                                {"bob": {"ok": True, "detail": "valid"}}, "", "h1")
-    assert [(row["client"], row["managed"], row["state"], row["status"], row["token_check"], row["reason"]) for row in rows] == [
+                                {"bob": {"ok": True, "detail": "valid"}}, "", "h1", COLUMNS)
+    assert [(row["client"], row["managed"], row["state"], row["status"], row["check"], row["reason"]) for row in rows] == [
         ("code_server", "declared", "present", "configured", "valid", "not probed"),
         ("amazonq", "declared", "present", "configured", "valid", "not probed"),
         ("cursor", "adopted", "present", "configured", "valid", "not probed"),

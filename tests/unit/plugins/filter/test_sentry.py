@@ -4,11 +4,14 @@
 """The Sentry layer's filters: the server's arguments and the token check."""
 
 import json
+from pathlib import Path
 
 import pytest
+import yaml
 
 from ansible_collections.mcpfleet.mcp.plugins.filter import rollout, sentry
 
+ROLE = Path(__file__).resolve().parents[4] / "roles" / "sentry_mcp"
 PATTERN = "^sntryu_[0-9a-f]{64}$"
 ALICE = "sntryu_" + "a" * 64
 BOB = "sntryu_" + "b" * 64
@@ -19,8 +22,8 @@ CORE_DEFAULTS = {
 }
 SENTRY_DEFAULTS = {"host": "sentry.io", "insecure_http": False, "organization_slug": "", "project_slug": "", "skills": [],
                    "token_check_url": ""}
-SETTINGS = {"pattern": PATTERN, "check": True, "required_scopes": ["org:read", "project:read"],
-            "missing": "HashiCorp Vault secret/sentry/{user} key token"}
+SETTINGS = {"pattern": PATTERN, "check": True, "required_scopes": ["org:read", "project:read"]}
+MISSING = "HashiCorp Vault secret/sentry/{user} key token"
 
 
 def plan_of(users, extra_args=()):
@@ -51,21 +54,22 @@ def test_the_users_keep_their_other_keys_and_lose_the_sentry_ones():
     assert users[0]["extra_args"] == ["--x"]
 
 
+def secrets_of(plan, tokens, reads=()):
+    """A host's stdio_server_secrets, as the core's plan hands them back with the sentry_mcp role's options."""
+    return rollout.rollout_tokens(plan, [], "hashi_vault" if reads else "vars", tokens, list(reads), missing=MISSING,
+                                  option_names=list(CORE_DEFAULTS["options"]))
+
+
 def hostvars_for(tokens_by_host):
-    """hostvars of hosts whose users (name -> token) all use sentry.io."""
-    hostvars = {}
-    for host, tokens in tokens_by_host.items():
-        plan = plan_of([{"name": name} for name in tokens])
-        hostvars[host] = {rollout.PLAN_VAR: plan,
-                          rollout.TOKENS_VAR: dict((name, {"token": token, "error": ""}) for name, token in tokens.items())}
-    return hostvars
+    """host -> stdio_server_secrets of hosts whose users (name -> token) all use sentry.io."""
+    return dict((host, secrets_of(plan_of([{"name": name} for name in tokens]), tokens)) for host, tokens in tokens_by_host.items())
 
 
 def test_each_distinct_token_is_checked_once():
     hostvars = hostvars_for({"h1": {"alice": ALICE, "bob": BOB}, "h2": {"alice": ALICE, "eve": "not-a-token"}})
-    checks = sentry.sentry_token_checks(hostvars, ["h1", "h2"], PATTERN)
+    checks = sentry.sentry_token_checks(hostvars, PATTERN)
     assert checks == [{"token": ALICE, "url": "https://sentry.io/api/0/"}, {"token": BOB, "url": "https://sentry.io/api/0/"}]
-    assert sentry.sentry_token_checks(hostvars, ["h1", "h2"], PATTERN, enabled=False) == []
+    assert sentry.sentry_token_checks(hostvars, PATTERN, enabled=False) == []
 
 
 def answer(status, scopes=(), email=""):
@@ -84,28 +88,39 @@ def answer(status, scopes=(), email=""):
 ])
 def test_an_answer_is_judged(reply, ok, detail):
     hostvars = hostvars_for({"h1": {"alice": ALICE}})
-    checks = sentry.sentry_token_checks(hostvars, ["h1"], PATTERN)
-    status = sentry.sentry_token_status(hostvars, ["h1"], checks, [reply], SETTINGS)
+    checks = sentry.sentry_token_checks(hostvars, PATTERN)
+    status = sentry.sentry_token_status(hostvars, checks, [reply], SETTINGS)
     assert status == {"h1": {"alice": {"ok": ok, "detail": detail}}}
 
 
 def test_tokens_that_are_missing_or_malformed_are_judged_without_asking():
-    hostvars = hostvars_for({"h1": {"alice": "", "bob": "sntryu_short"}, "h2": {}})
-    hostvars["h1"][rollout.TOKENS_VAR]["carol"] = {"token": "", "error": "permission denied"}
-    hostvars["h1"][rollout.PLAN_VAR] += plan_of([{"name": "carol"}, {"name": "gone", "state": "absent"}])
-    status = sentry.sentry_token_status(hostvars, ["h1", "h2"], [], [], SETTINGS)
+    plan = plan_of([{"name": "alice"}, {"name": "bob"}, {"name": "carol"}, {"name": "gone", "state": "absent"}])
+    reads = [{"item": "bob", "secret": {"token": "sntryu_short"}}, {"item": "carol", "msg": "permission denied"}]
+    hostvars = {"h1": secrets_of(plan, {}, reads), "h2": []}
+    status = sentry.sentry_token_status(hostvars, [], [], SETTINGS)
     assert status == {"h1": {
         "alice": {"ok": False, "detail": "no token for this user (HashiCorp Vault secret/sentry/alice key token)"},
         "bob": {"ok": False, "detail": "the token does not look like a Sentry User Auth Token (sentry_mcp_token_pattern)"},
         "carol": {"ok": False, "detail": "no token: HashiCorp Vault read failed: permission denied"},
     }, "h2": {}}
-    unchecked = sentry.sentry_token_status(hostvars_for({"h1": {"alice": ALICE}}), ["h1"], [], [], dict(SETTINGS, check=False))
+    unchecked = sentry.sentry_token_status(hostvars_for({"h1": {"alice": ALICE}}), [], [], dict(SETTINGS, check=False))
     assert unchecked == {"h1": {"alice": {"ok": True, "detail": "not checked"}}}
 
 
 def test_no_status_holds_a_token():
     hostvars = hostvars_for({"h1": {"alice": ALICE, "bob": BOB}})
-    checks = sentry.sentry_token_checks(hostvars, ["h1"], PATTERN)
-    status = sentry.sentry_token_status(hostvars, ["h1"], checks, [answer(401), answer(200, ["org:read"])], SETTINGS)
+    checks = sentry.sentry_token_checks(hostvars, PATTERN)
+    status = sentry.sentry_token_status(hostvars, checks, [answer(401), answer(200, ["org:read"])], SETTINGS)
     text = json.dumps(status)
     assert ALICE not in text and BOB not in text and "sntryu_" not in text
+
+
+def test_the_layer_s_report_columns_show_whoami_and_the_token_check():
+    layer_vars = yaml.safe_load((ROLE / "vars" / "main.yml").read_text())
+    columns = layer_vars["__sentry_mcp_report_columns"]
+    plan = plan_of([{"name": "alice", "clients": ["code_server"]}])
+    probes = [{"user": "alice", "client": "code_server",
+               "call_result": {"structuredContent": {"user": {"id": "1", "name": "Alice Example", "email": "alice@example.test"}}}}]
+    [row] = rollout.rollout_rows(plan, probes, {"alice": {"ok": True, "detail": "valid for alice@example.test"}}, "", "h1", columns)
+    assert (row["whoami"], row["token_check"]) == ("Alice Example <alice@example.test>", "valid for alice@example.test")
+    assert [column["title"] for column in columns] == ["whoami", "token check"]

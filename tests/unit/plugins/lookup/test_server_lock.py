@@ -37,7 +37,7 @@ def test_the_lock_of_the_version_in_the_locks_directory(tmp_path):
     answer = server_lock("srv", "1.2.3", locks_dir=str(tmp_path))
     assert answer == dict(found=True, lockfile=str(tmp_path / "srv" / "1.2.3" / "package-lock.json"),
                           package_json=str(tmp_path / "srv" / "1.2.3" / "package.json"), sha256=sha, tree_digest="ab" * 32,
-                          packages=1, problems=[], refusal="")
+                          packages=1, problems=[], refusal="", node_min="")
 
 
 def test_a_users_lockfile_wins(tmp_path):
@@ -91,3 +91,8 @@ def test_the_lookup_takes_the_package_and_the_version(tmp_path):
 def test_the_collections_locks_are_found_for_sentry():
     answer = server_lock("@sentry/mcp-server", "0.39.0", locks_dir=os.path.join(ROOT, "roles", "stdio_server", "files", "locks"))
     assert answer["found"] and answer["problems"] == [] and len(answer["tree_digest"]) == 64
+    # The server's own engines (>=22.13) are the Node.js minimum the stdio_server role applies.
+    assert answer["node_min"] == "22.13.0"
+    github = server_lock("@modelcontextprotocol/server-github", "2025.4.8",
+                         locks_dir=os.path.join(ROOT, "roles", "stdio_server", "files", "locks"))
+    assert github["found"] and github["node_min"] == ""

@@ -117,3 +117,29 @@ def test_an_unreadable_codex_or_continue_file_is_a_finding_with_its_line(client,
     item = report(client, text)
     assert item["parse_error"].startswith("/home/alice/f.json: line %d, column " % line)
     assert [finding["kind"] for finding in item["findings"]] == ["unparsable_file"]
+
+
+SENTRY_LAUNCH = ["/opt/sentry-mcp/bin/sentry-mcp-stdio", "--host=sentry.example.com"]
+HAND_MADE = {"mcpServers": {
+    "sentry": {"command": SENTRY_LAUNCH[0], "args": SENTRY_LAUNCH[1:]},
+    "rogue": {"command": "npx", "args": ["-y", "rogue-mcp@1.0.0"]},
+    "renamed": {"command": SENTRY_LAUNCH[0], "args": SENTRY_LAUNCH[1:]},
+}}
+
+
+def test_servers_the_policy_keeps_from_running_are_findings_and_the_approved_one_is_not():
+    policy = dict(path="/etc/claude-code/managed-settings.json", exclusive=True, deny=[],
+                  allow=[{"serverCommand": SENTRY_LAUNCH}])
+    item = _audit.file_report("alice", "claude_code", get_profile("claude_code"), "/home/alice/.claude.json",
+                              json.dumps(HAND_MADE), "alice", 0o600, policy=policy)
+    assert [(server["name"], server["blocked"]) for server in item["servers"]] == [
+        ("sentry", None), ("rogue", "allowedMcpServers has no serverCommand entry for what it launches"), ("renamed", None)]
+    blocked = [finding for finding in item["findings"] if finding["kind"] == "blocked_by_policy"]
+    assert [(finding["server"], finding["user"], finding["client"]) for finding in blocked] == [("rogue", "alice", "claude_code")]
+    assert "/etc/claude-code/managed-settings.json" in blocked[0]["detail"]
+
+
+def test_without_a_policy_no_server_is_judged():
+    item = report("claude_code", HAND_MADE)
+    assert "blocked" not in item["servers"][0]
+    assert [finding for finding in item["findings"] if finding["kind"] == "blocked_by_policy"] == []

@@ -1,7 +1,7 @@
 # Copyright (c) mcpfleet maintainers
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The README's "Supported clients" table says what the profile table does."""
+"""The "Supported clients" tables, the README's and the docs site's, say what the profile table does."""
 
 import json
 import os
@@ -11,7 +11,9 @@ from string import Template
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._clients import EDITORS, PROFILES
 
 CLIENTS_TIER = os.path.join(os.path.dirname(__file__), "..", "..", "..", "clients")
-README = os.path.join(os.path.dirname(__file__), "..", "..", "..", "..", "README.md")
+ROOT = os.path.join(os.path.dirname(__file__), "..", "..", "..", "..")
+README = os.path.join(ROOT, "README.md")
+CLIENTS_PAGE = os.path.join(ROOT, "docs", "docsite", "rst", "clients.rst")
 GRAMMARS = {"json": "strict JSON", "jsonc": "JSONC", "json_comments": "JSON + comments, no trailing commas", "toml": "TOML",
             "yaml": "YAML"}
 SHOWN = {"HOME": "~", "XDG_CONFIG_HOME": "~/.config", "XDG_DATA_HOME": "~/.local/share", "COPILOT_HOME": "~/.copilot",
@@ -73,3 +75,27 @@ def test_order_names_every_profile_once():
 def test_readme_rows_match_the_profiles():
     rows = table_rows()
     assert rows == [readme_row(name) for name in ORDER]
+
+
+def page_rows():
+    """The docs site's clients table (the page's first list-table), a list of cells per row."""
+    with open(CLIENTS_PAGE, encoding="utf-8") as handle:
+        table = handle.read().split(".. list-table::\n", 1)[1].split("\n\n", 2)[1]
+    rows = []
+    for line in table.splitlines():
+        cell = line[len("   * - "):]  # an item of either kind, "   * - " or "     - "
+        if line.startswith("   * - "):
+            rows.append([cell])
+        else:
+            rows[-1].append(cell)
+    return rows[1:]
+
+
+def test_docs_page_rows_match_the_readme_rows():
+    sys.path.insert(0, os.path.join(ROOT, "docs"))
+    try:
+        import markdown_rst  # pylint: disable=import-outside-toplevel
+    finally:
+        sys.path.remove(os.path.join(ROOT, "docs"))
+    wanted = [[markdown_rst.cell(text) for text in readme_row(name)[2:-2].split(" | ")] for name in ORDER]
+    assert page_rows() == wanted

@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from ansible_collections.mcpfleet.mcp.plugins.module_utils._lockfile import integrity_failure, lock_problems, npm_failure, package_name
+from ansible_collections.mcpfleet.mcp.plugins.module_utils._lockfile import integrity_failure, lock_problems, node_minimum, npm_failure, package_name
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._tree_digest import digest_tree
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..", ".."))
@@ -146,3 +146,27 @@ def test_the_tree_digest_of_a_lock_covers_its_package_json_and_lock(tmp_path):
     before = digest_tree(dict(path=str(tmp_path), record=False, record_as=None, normalize=True, expect="", facts={}), False)["digest"]
     (tmp_path / "package-lock.json").write_text(json.dumps(changed("node_modules/dotenv", version="16.6.2", integrity=OTHER)))
     assert digest_tree(dict(path=str(tmp_path), record=False, record_as=None, normalize=True, expect="", facts={}), False)["digest"] != before
+
+
+@pytest.mark.parametrize("engines, minimum", [
+    ({"node": ">=22.13"}, "22.13.0"),
+    ({"node": ">= 20.19.0"}, "20.19.0"),
+    ({"node": "^18.17.0 || >=20"}, "18.17.0"),
+    ({"node": "~22"}, "22.0.0"),
+    ({"node": ">=20 <23"}, "20.0.0"),
+    ({"node": "*"}, ""),
+    ({"node": "<24"}, ""),
+    ({"node": ">=20 || <18"}, ""),
+    ({"npm": ">=9"}, ""),
+    (None, ""),
+])
+def test_the_node_minimum_is_the_lower_bound_of_the_server_s_engines(engines, minimum):
+    server = {"version": "1.0.0", "integrity": "sha512-x"}
+    if engines is not None:
+        server["engines"] = engines
+    lock = {"lockfileVersion": 3, "packages": {"": {}, "node_modules/@s/srv": server}}
+    assert node_minimum(json.dumps(lock), "@s/srv") == minimum
+
+
+def test_a_lock_that_is_not_json_names_no_node_minimum():
+    assert node_minimum("{not json", "@s/srv") == ""

@@ -5,10 +5,13 @@
 removal back to the file as it was, and everything else in the file kept."""
 
 import json
+import os
 
 import pytest
 
-from ansible_collections.mcpfleet.mcp.plugins.module_utils._policy import CLIENTS, PolicyError, client_spec, edit_policy
+from ansible_collections.mcpfleet.mcp.plugins.module_utils._policy import (
+    CLIENTS, PolicyError, blocked_by, client_spec, edit_policy, read_policy, summary,
+)
 
 CLAUDE, GEMINI = CLIENTS["claude_code"], CLIENTS["gemini_cli"]
 SENTRY = ("/opt/sentry/bin/sentry-mcp-stdio", "--host=sentry.example.com")
@@ -90,3 +93,68 @@ def test_a_list_of_the_wrong_type_is_named_not_quoted():
 def test_a_client_without_an_enforceable_policy_is_refused(client, reason):
     with pytest.raises(PolicyError, match=reason):
         client_spec(client)
+
+
+def claude(allow=None, deny=()):
+    """A summary of a Claude Code policy file with these lists (allow None: no allow-list)."""
+    document = {"deniedMcpServers": list(deny)}
+    if allow is not None:
+        document["allowedMcpServers"] = list(allow)
+    return summary(CLAUDE, json.dumps(document))
+
+
+@pytest.mark.parametrize("policy, name, argv, url, reason", [
+    (claude(), "any", ["npx", "x"], None, None),
+    (claude(allow=[]), "any", ["npx", "x"], None, "allowedMcpServers does not name it"),
+    (claude(allow=[{"serverCommand": list(SENTRY)}]), "sentry", list(SENTRY), None, None),
+    # A stdio server passes by its exact command line only, whatever its name.
+    (claude(allow=[{"serverCommand": list(SENTRY)}, {"serverName": "rogue"}]), "rogue", ["npx", "rogue"], None,
+     "allowedMcpServers has no serverCommand entry for what it launches"),
+    (claude(allow=[{"serverCommand": list(SENTRY)}]), "sentry", list(SENTRY[:1]), None,
+     "allowedMcpServers has no serverCommand entry for what it launches"),
+    # Without command entries a stdio server passes by name.
+    (claude(allow=[{"serverName": "docs"}]), "docs", ["npx", "docs"], None, None),
+    (claude(allow=[{"serverUrl": "https://mcp.example.com/*"}]), "docs", None, "https://mcp.example.com/v1/mcp", None),
+    (claude(allow=[{"serverUrl": "https://mcp.example.com/*"}]), "docs", None, "https://evil.example.org/?https://mcp.example.com/",
+     "allowedMcpServers has no serverUrl entry for what it launches"),
+    # A denial wins over an allowance.
+    (claude(allow=[{"serverCommand": list(SENTRY)}], deny=[{"serverName": "sentry"}]), "sentry", list(SENTRY), None,
+     "deniedMcpServers names it"),
+    (claude(deny=[{"serverCommand": ["npx", "rogue"]}]), "other-name", ["npx", "rogue"], None, "deniedMcpServers names it"),
+])
+def test_claude_code_blocks_as_its_policy_says(policy, name, argv, url, reason):
+    command, args = (argv[0], argv[1:]) if argv else (None, None)
+    assert blocked_by("claude_code", policy, name, command, args, url) == reason
+
+
+def test_gemini_blocks_by_name_and_an_empty_allow_list_restricts_nothing():
+    policy = summary(GEMINI, '{"mcp": {"allowed": ["sentry"], "excluded": ["old"]}}')
+    assert policy["exclusive"] is True
+    assert blocked_by("gemini_cli", policy, "sentry", "/any/command") is None
+    assert blocked_by("gemini_cli", policy, "rogue", "/opt/sentry/bin/sentry-mcp-stdio") == "mcp.allowed does not name it"
+    assert blocked_by("gemini_cli", summary(GEMINI, '{"mcp": {"excluded": ["old"]}}'), "old") == "mcp.excluded names it"
+    empty = summary(GEMINI, '{"mcp": {"allowed": []}}')
+    assert empty["exclusive"] is False and blocked_by("gemini_cli", empty, "rogue", "npx") is None
+
+
+def test_read_policy_reads_root_s_file_and_not_one_in_a_place_another_user_owns(tmp_path, monkeypatch):
+    place = tmp_path / "etc"
+    place.mkdir()
+    monkeypatch.setitem(CLIENTS["claude_code"], "path", str(place / "managed-settings.json"))
+    (place / "managed-settings.json").write_text('{"allowedMcpServers": [{"serverName": "a"}]}')
+    report = read_policy("claude_code")
+    assert report["exists"] is True and report["allow"] == [{"serverName": "a"}] and report["error"] is None
+    # The unit tiers run as root (CI): the directory handed to another uid is not trusted.
+    os.chown(str(place), 4242, 4242)
+    report = read_policy("claude_code")
+    assert report["exists"] is False and report["allow"] == [] and "is not owned by root" in report["error"]
+
+
+def test_gemini_allow_only_mode_is_refused_where_its_list_would_be_empty():
+    # Gemini CLI lets every server run under an empty mcp.allowed: that is never written as allow-only.
+    with pytest.raises(PolicyError, match="restricts nothing with an empty mcp.allowed"):
+        edit_policy(GEMINI, None, params(name=None, exclusive=True))
+    text = edit_policy(GEMINI, None, params(exclusive=True))
+    with pytest.raises(PolicyError, match="restricts nothing"):
+        edit_policy(GEMINI, text, params(state="absent", exclusive=True))
+    assert json.loads(edit_policy(GEMINI, text, params(state="absent"))) == {}

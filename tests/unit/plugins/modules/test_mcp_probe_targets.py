@@ -2,7 +2,7 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 """mcp_probe with targets: many users' entries in one call, each distinct launch started once,
-distinct launches and users probed at the same time, and every failure named."""
+users side by side and a user's distinct launches one after the other, and every failure named."""
 
 import json
 import os
@@ -64,17 +64,19 @@ def test_clients_that_start_the_same_command_start_it_once(capsys, home):
     assert second["launch"]["path"] == str(home / ".aws/amazonq/mcp.json")
 
 
-def test_distinct_launches_of_a_user_run_at_the_same_time(capsys, home):
-    # Each server waits until the other has started: probed one after the other, the first
-    # would wait for the second until the timeout.
-    wait = "touch %s/%%s; while [ ! -e %s/%%s ]; do sleep 0.05; done" % (home, home)
-    write_json(home / ".claude.json", {"mcpServers": {"sentry": shell_entry(wait % ("a", "b"))}})
-    write_json(home / ".cursor/mcp.json", {"mcpServers": {"sentry": shell_entry(wait % ("b", "a"))}})
-    failed, result = run(capsys, {"name": "sentry", "timeout": 8, "targets": [
-        {"client": "claude_code"}, {"client": "cursor"}]})
+def test_distinct_launches_of_a_user_run_one_after_the_other_each_within_its_own_timeout(capsys, home):
+    # Each server notes an overlap if another one of the user's is running, then takes 2.5 s to
+    # start: together 5 s, more than the timeout of 4 s that each one has from its own start.
+    script = ("[ -e %s/running ] && echo overlap >> %s/log; touch %s/running; sleep 2.5; %s %s good; rm %s/running"
+              % (home, home, home, sys.executable, SERVER, home))
+    for path, tag in ((".claude.json", "a"), (".cursor/mcp.json", "b")):
+        write_json(home / path, {"mcpServers": {"sentry": {"command": "/bin/sh", "args": ["-c", script, tag],
+                                                           "env": {"SENTRY_ACCESS_TOKEN": TOKEN}}}})
+    failed, result = run(capsys, {"name": "sentry", "timeout": 4, "targets": [{"client": "claude_code"}, {"client": "cursor"}]})
     assert not failed, result
     assert result["launches"] == 2
     assert [target["tools"] for target in result["targets"]] == [["echo", "env"], ["echo", "env"]]
+    assert not (home / "log").exists()
 
 
 def test_every_failure_is_named_and_the_others_still_answer(capsys, home):

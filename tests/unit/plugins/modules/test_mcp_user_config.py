@@ -195,3 +195,12 @@ def test_probe_after_writing_in_the_same_call_each_user_as_itself(alice, bob, ca
         assert result["launches"] == (2 if run_number == 1 else 0)
         assert all(item.get("reused", False) is (run_number == 2) for item in result["probes"])
     assert all(token not in open(str(tmp_path / "probes.json")).read() for token in TOKENS.values())
+
+
+def test_a_negative_probe_concurrency_is_refused_before_anything_is_written(alice, capsys, tmp_path):
+    users = [user_spec(alice, TOKENS["alice"])]
+    with patch_module_args(dict(users=users, probe=dict(concurrency=-1))), pytest.raises(SystemExit):
+        mcp_user_config.main()
+    result = json.loads(capsys.readouterr().out)
+    assert result["failed"] is True and "probe.concurrency" in result["msg"]
+    assert not os.path.exists(os.path.join(alice.home, ENV_FILE))

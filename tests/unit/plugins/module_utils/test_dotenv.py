@@ -1,12 +1,12 @@
 # Copyright (c) mcpfleet maintainers
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The envFile format VS Code and Cursor read."""
+"""The dotenv dialect of envFile that VS Code and Cursor read."""
 
 import pytest
 from hypothesis import given, strategies as st
 
-from ansible_collections.mcpfleet.mcp.plugins.module_utils._envfile import EnvFileError, parse
+from ansible_collections.mcpfleet.mcp.plugins.module_utils._dotenv import DotenvError, parse_dotenv as parse
 
 TOKEN = "sntryu_" + "0" * 60 + "test"
 
@@ -45,7 +45,7 @@ def test_later_assignment_wins_and_crlf_is_accepted():
     ('A="x" y', "line 1: unexpected text after the closing quote"),
 ])
 def test_bad_lines(text, message):
-    with pytest.raises(EnvFileError, match=message):
+    with pytest.raises(DotenvError, match=message):
         parse(text)
 
 

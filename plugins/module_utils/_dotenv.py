@@ -3,7 +3,9 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""The dotenv subset that VS Code and Cursor read for an MCP server's ``envFile``.
+"""The dotenv dialect that VS Code and Cursor read for an MCP server entry's ``envFile``: the
+probe reads a user's file as the client would. Not the launcher's env file (see _launcher_env),
+which the collection writes and whose lines are taken verbatim.
 
 One ``KEY=VALUE`` per line; blank lines and ``#`` comment lines are skipped; an ``export``
 prefix is allowed; a value may be wrapped in single quotes (taken literally) or double quotes
@@ -21,7 +23,7 @@ _LINE = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*(.*?)\s*
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "\\": "\\", '"': '"'}
 
 
-class EnvFileError(ValueError):
+class DotenvError(ValueError):
     """A line that is not a KEY=VALUE assignment."""
 
 
@@ -51,18 +53,18 @@ def _value(raw, lineno):
                 break
             end += 1
         if end >= len(raw):
-            raise EnvFileError("line %d: unterminated %s quote" % (lineno, quote))
+            raise DotenvError("line %d: unterminated %s quote" % (lineno, quote))
         rest = raw[end + 1:].strip()
         if rest and not rest.startswith("#"):
-            raise EnvFileError("line %d: unexpected text after the closing quote" % lineno)
+            raise DotenvError("line %d: unexpected text after the closing quote" % lineno)
         inner = raw[1:end]
         return _unescape(inner) if quote == '"' else inner
     comment = re.search(r"\s#", raw)
     return (raw[:comment.start()] if comment else raw).strip()
 
 
-def parse(text):
-    """Parse env file text into an ordered dict of names to values."""
+def parse_dotenv(text):
+    """Parse an envFile's text into an ordered dict of names to values."""
     result = {}
     # Split on LF only, as dotenv readers do: a form feed or U+2028 inside a value is not a line break.
     for lineno, line in enumerate(text.split("\n"), 1):
@@ -72,6 +74,6 @@ def parse(text):
             continue
         match = _LINE.match(line)
         if not match:
-            raise EnvFileError("line %d: expected KEY=VALUE" % lineno)
+            raise DotenvError("line %d: expected KEY=VALUE" % lineno)
         result[match.group(1)] = _value(match.group(2), lineno)
     return result
