@@ -168,6 +168,10 @@ bench-users: venv images collection ## users per host: the rollout with 2, 50 an
 	@$(BIN)/python bench/users.py $(BENCH_USERS_ARGS)
 	@$(BIN)/python docs/readme.py
 
+.PHONY: gates-under-load
+gates-under-load: venv sanity-tree ## make unit and make matrix 5 times in a row beside two CPU burners (~1 h; not part of make test), tests/load/results.md
+	@bash tests/load/gates.sh
+
 .PHONY: constraints
 constraints: ## regenerate tests/constraints.txt from a fresh install of the requirements
 	@rm -rf $(BUILD)/constraints-venv && $$(bash tests/setup/find-python.sh) -m venv $(BUILD)/constraints-venv

@@ -38,6 +38,8 @@ import tempfile
 import time
 import zlib
 
+import yaml
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
@@ -81,6 +83,7 @@ class Variant:
         self.env = env or {}
         self.host_vars = host_vars
         self.every_probe = every_probe_vars(self.env["ANSIBLE_COLLECTIONS_PATH"])
+        self.grouped_install = grouped_install(self.env["ANSIBLE_COLLECTIONS_PATH"])
 
 
 def sh(argv, what, **kwargs):
@@ -91,14 +94,35 @@ def sh(argv, what, **kwargs):
     return run.stdout
 
 
+def sentry_spec(collections):
+    """The text of the sentry_mcp role's argument spec in the collection installed in `collections`."""
+    spec = os.path.join(collections, "ansible_collections", "mcpfleet", "mcp", "roles", "sentry_mcp", "meta", "argument_specs.yml")
+    with open(spec, encoding="utf-8") as handle:
+        return handle.read()
+
+
 def every_probe_vars(collections):
     """The extra vars that make the collection installed in `collections` start every server on a
     rerun: sentry_mcp_probe_reuse_max_age until 1.1.0, the key reuse_max_age of sentry_mcp_probe since."""
-    spec = os.path.join(collections, "ansible_collections", "mcpfleet", "mcp", "roles", "sentry_mcp", "meta", "argument_specs.yml")
-    with open(spec, encoding="utf-8") as handle:
-        if "sentry_mcp_probe_reuse_max_age:" in handle.read():
-            return {"sentry_mcp_probe_reuse_max_age": 0}
+    if "sentry_mcp_probe_reuse_max_age:" in sentry_spec(collections):
+        return {"sentry_mcp_probe_reuse_max_age": 0}
     return {"sentry_mcp_probe": {"reuse_max_age": 0}}
+
+
+def grouped_install(collections):
+    """Whether the collection installed in `collections` takes the install settings as one group,
+    sentry_mcp_install (since 1.1.0), or as sentry_mcp_install_method and its siblings."""
+    return "sentry_mcp_install_method:" not in sentry_spec(collections)
+
+
+def install_vars(grouped, method, cache_dir):
+    """The extra vars that install the server with `method`, packed trees kept in `cache_dir`. The
+    group replaces the demo inventory's whole sentry_mcp_install: its other keys go along."""
+    if not grouped:
+        return {"sentry_mcp_install_method": method, "sentry_mcp_controller_cache_dir": cache_dir}
+    with open(os.path.join(ROOT, "demo", "inventory", "group_vars", "sentry_mcp", "main.yml"), encoding="utf-8") as handle:
+        group = yaml.safe_load(handle)["sentry_mcp_install"]
+    return {"sentry_mcp_install": dict(group, method=method, controller_cache_dir=cache_dir)}
 
 
 def built_collections(ref):
@@ -260,8 +284,7 @@ def measure(size, variant, method):
     caches = tempfile.mkdtemp(prefix="controller-", dir=WORK)
     sample = Sample()
     try:
-        extra = dict(FLEET_VARS, sentry_mcp_install_method=method,
-                     sentry_mcp_controller_cache_dir=os.path.join(caches, "packages"))
+        extra = dict(FLEET_VARS, **install_vars(variant.grouped_install, method, os.path.join(caches, "packages")))
         # profile_tasks: each log ends with every task's time, to see where the time goes.
         env = dict(variant.env, npm_config_cache=os.path.join(caches, "npm"), ANSIBLE_CALLBACKS_ENABLED="ansible.posix.profile_tasks",
                    PROFILE_TASKS_TASK_OUTPUT_LIMIT="all")
@@ -492,7 +515,7 @@ def main():
     parser.add_argument("--baseline", default="ecc77f9", help="the commit whose collection is the baseline (default ecc77f9)")
     parser.add_argument("--mitogen", default=MITOGEN, help="mitogen version from PyPI (default %s)" % MITOGEN)
     parser.add_argument("--method", default="controller", choices=("controller", "registry"),
-                        help="sentry_mcp_install_method (default controller, as in the demo)")
+                        help="the method of sentry_mcp_install (default controller, as in the demo)")
     args = parser.parse_args()
     names = [name for name in VARIANTS if name in args.variants.split(",")]
     if "current" not in names or not set(args.variants.split(",")) <= set(VARIANTS):

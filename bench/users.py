@@ -124,7 +124,7 @@ def rollout(hosts, extra, log):
     started = time.monotonic()
     with open(log, "w+", encoding="utf-8") as output:
         # profile_tasks: each log ends with the slowest tasks, to see where the time per user goes.
-        env = dict(demo.ansible_env(False), ANSIBLE_CALLBACKS_ENABLED="ansible.posix.profile_tasks")
+        env = dict(demo.ansible_env(False), ANSIBLE_CALLBACKS_ENABLED="ansible.posix.profile_tasks", PROFILE_TASKS_TASK_OUTPUT_LIMIT="all")
         proc = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
         # wait4: the largest RSS of the playbook and of every descendant it reaped.
         _pid, status, usage = os.wait4(proc.pid, 0)

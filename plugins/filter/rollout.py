@@ -8,6 +8,7 @@ filters; they hold no program of their own. No result holds a token except rollo
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 
 from ansible.errors import AnsibleFilterError
 from ansible.module_utils.common.dict_transformations import dict_merge
@@ -35,6 +36,17 @@ def _names(value):
     return list(value or [])
 
 
+def _plain(value):
+    """value as plain dicts and lists. A mapping a template hands a filter is a lazy container,
+    and copying one (dict_merge deep-copies) copies the play's variables with it: once per user,
+    the plan of N users cost N times the size of N users' variables."""
+    if isinstance(value, Mapping):
+        return dict((key, _plain(item)) for key, item in value.items())
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    return value
+
+
 def rollout_plan(users, defaults, only=None, state='present'):
     """One item per user this run handles on this host, every option resolved.
 
@@ -45,6 +57,7 @@ def rollout_plan(users, defaults, only=None, state='present'):
         if key not in defaults:
             raise AnsibleFilterError('rollout_plan: defaults has no %r' % key)
     wanted = _names(only)
+    client_options = _plain(defaults['client_options'])
     plan = []
     for user in users:
         if not isinstance(user, dict) or not user.get('name'):
@@ -62,13 +75,26 @@ def rollout_plan(users, defaults, only=None, state='present'):
             'clients': clients,
             'token_storage': _given(user, 'token_storage', defaults['token_storage']),
             'env_names': list(dict(defaults['env'], **_given(user, 'env', {}))),
-            'client_options': dict_merge(defaults['client_options'], _given(user, 'client_options', {})),
+            'client_options': dict_merge(client_options, _plain(_given(user, 'client_options', {}))),
             'own_token': bool(str(_given(user, 'token', ''))),
         }
         for key, default in defaults.get('options', {}).items():
             item[key] = _given(user, key, default)
         plan.append(item)
     return plan
+
+
+def rollout_plan_problems(plan, env_allowlist):
+    """What is wrong with each user's options in a plan (rollout_plan's items): environment
+    variables outside the allow-list, or no client. One message per user, in one pass."""
+    problems = []
+    for user in plan:
+        refused = [name for name in user['env_names'] if name not in env_allowlist]
+        if refused:
+            problems.append('User %s: environment variables must be in the allow-list (not allowed: %s)' % (user['name'], ', '.join(refused)))
+        if not user['clients']:
+            problems.append('User %s: at least one client' % user['name'])
+    return problems
 
 
 def _problem(found, missing, name):
@@ -196,11 +222,41 @@ def token_problems(status):
     return check_problems(status)
 
 
-def _column(column, probe, check):
-    """A layer's report column (stdio_server_report_columns) for one row: the user's secret check,
-    or the probe's tool call answer (its structuredContent) put into the column's format."""
+def rollout_launches(users, launcher, args):
+    """What the entries of the present users of stdio_server_users start, each distinct launch
+    once: the launcher with the user's arguments (else the role-wide ``args``), as written into
+    their entries. Every user of the host, not only this run's (only_users): the clients' policy
+    (mcp_policy's launches) allows exactly these."""
+    launches = []
+    for user in users or []:
+        if _given(user, 'state', 'present') != 'present':
+            continue
+        launch = {'command': launcher, 'args': list(_given(user, 'args', args))}
+        if launch not in launches:
+            launches.append(launch)
+    return launches
+
+
+def _policy_cell(result):
+    """What a client's administrator policy does for the server after this run (one result of
+    the role's mcp_policy loop; None: the role does not manage that client's policy)."""
+    if result is None:
+        return 'not managed'
+    if result.get('failed'):
+        return 'failed'
+    if not (result.get('policy') or {}).get('exclusive'):
+        return 'open (no allow-only mode)'
+    return 'allowed'
+
+
+def _column(column, probe, check, policy):
+    """A report column (stdio_server_report_columns) for one row: the user's secret check, the
+    client's policy (its _policy_cell), or the probe's tool call answer (its structuredContent)
+    put into the column's format."""
     if column['from'] == 'secret_check':
         return check.get('detail', '')
+    if column['from'] == 'policy':
+        return policy
     answer = (probe.get('call_result') or {}).get('structuredContent')
     if not isinstance(answer, dict):
         return ''
@@ -210,15 +266,18 @@ def _column(column, probe, check):
         return ''  # the answer lacks a field the format names
 
 
-def rollout_rows(plan, probes, secret_checks, failure, host, columns=()):
+def rollout_rows(plan, probes, secret_checks, failure, host, columns=(), policies=None):
     """This host's rows of the fleet report: one per user and client, and one per client whose
     entry is removed because the user's clients no longer list it. ``managed`` says why a
     present user's client is managed (rollout_clients).
 
     probes: the mcp_probe result's targets (each with user, client and its outcome);
     secret_checks: user -> {ok, detail}; failure: why the host's rollout stopped, if it did;
-    columns: a layer's report columns (each: key, from and, from a call, format)."""
+    columns: the report's columns beyond the core's (each: key, from and, from a call, format);
+    policies: the results of the role's mcp_policy loop over the clients (item: the client);
+    None when the loop did not run (a failure before it), which leaves the policy cells empty."""
     by_pair = dict(((probe['user'], probe['client']), probe) for probe in probes or [])
+    by_client = None if policies is None else dict((result.get('item'), result) for result in policies)
     rows = []
     for item in plan or []:
         check = (secret_checks or {}).get(item['name'], {})
@@ -248,8 +307,9 @@ def rollout_rows(plan, probes, secret_checks, failure, host, columns=()):
                 'ready_ms': probe.get('ready_ms'),
                 'reason': reason,
             }
+            policy = '' if by_client is None else _policy_cell(by_client.get(client))
             for column in columns or []:
-                row[column['key']] = _column(column, probe, check) if state == 'present' else ''
+                row[column['key']] = _column(column, probe, check, policy) if state == 'present' else ''
             rows.append(row)
     return rows
 
@@ -417,6 +477,7 @@ class FilterModule:
     def filters(self):
         return {
             'rollout_plan': rollout_plan,
+            'rollout_plan_problems': rollout_plan_problems,
             'rollout_tokens': rollout_tokens,
             'rollout_adoptions': rollout_adoptions,
             'rollout_records': rollout_records,
@@ -425,5 +486,6 @@ class FilterModule:
             'secret_status': secret_status,
             'token_problems': token_problems,
             'rollout_rows': rollout_rows,
+            'rollout_launches': rollout_launches,
             'fleet_report': fleet_report,
         }

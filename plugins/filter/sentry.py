@@ -6,6 +6,7 @@ check against Sentry's /api/0/ (which tokens to ask about, and how to judge the 
 
 from __future__ import annotations
 
+import json
 import re
 
 from ansible.module_utils.parsing.convert_bool import boolean
@@ -37,6 +38,24 @@ def sentry_users(users, defaults, extra_args=()):
         resolved.update(host=host, insecure_http=insecure, args=args, check_url=base.rstrip('/') + '/api/0/')
         out.append(resolved)
     return out
+
+
+_SCHEME = re.compile(r'^[a-zA-Z][a-zA-Z0-9+.-]*://')
+_SENTRY_IO = re.compile(r'^(.*\.)?sentry\.io(:[0-9]+)?$')
+
+
+def sentry_user_problems(users):
+    """What is wrong with each user's Sentry host (users as sentry_users returns them): one
+    message per user whose host is not a bare host name with an optional port, or who asks for
+    plain HTTP to sentry.io. Checked in one pass, not one task per user."""
+    problems = []
+    for user in users:
+        host = user['host'] or ''
+        if _SCHEME.match(host) or '/' in host:
+            problems.append('User %s: the Sentry host is a bare host name with an optional port, not %s' % (user['name'], json.dumps(host)))
+        elif user['insecure_http'] and _SENTRY_IO.match(host):
+            problems.append('User %s: insecure_http is for self-hosted Sentry only, not %s' % (user['name'], host))
+    return problems
 
 
 def sentry_token_checks(secrets_by_host, pattern, enabled=True):
@@ -88,6 +107,7 @@ class FilterModule:
     def filters(self):
         return {
             'sentry_users': sentry_users,
+            'sentry_user_problems': sentry_user_problems,
             'sentry_token_checks': sentry_token_checks,
             'sentry_token_status': sentry_token_status,
         }

@@ -79,7 +79,7 @@ from concurrent.futures import ThreadPoolExecutor
 from ansible.errors import AnsibleLookupError
 from ansible.module_utils.common.text.converters import to_native, to_text
 from ansible.module_utils.six.moves.urllib.error import HTTPError
-from ansible.module_utils.urls import open_url
+from ansible.module_utils.urls import Request, make_context
 from ansible.plugins.lookup import LookupBase
 
 MAX_WORKERS = 16
@@ -103,13 +103,16 @@ def _summary(body):
     }
 
 
-def ask(url, token, timeout=15, validate_certs=True, ca_path=None):
-    """One GET of url with token; an answer dict without the token, never an exception."""
+def ask(url, token, timeout=15, context=None):
+    """One GET of url with token; an answer dict without the token, never an exception.
+
+    context: the TLS context of every check of a run (made once: loading the CA store costs more
+    than the request)."""
     answer = {'url': url, 'status': -1, 'msg': '', 'json': None}
     try:
-        response = open_url(url, method='GET', headers={'Authorization': 'Bearer ' + token, 'Accept': 'application/json'},
-                            timeout=timeout, validate_certs=validate_certs, ca_path=ca_path or None,
-                            follow_redirects='safe', http_agent='mcpfleet.mcp.sentry_token_check')
+        response = Request(context=context).open(
+            'GET', url, headers={'Authorization': 'Bearer ' + token, 'Accept': 'application/json'},
+            timeout=timeout, follow_redirects='safe', http_agent='mcpfleet.mcp.sentry_token_check')
         with response:
             answer['status'] = response.getcode()
             answer['msg'] = 'OK'
@@ -150,7 +153,8 @@ class LookupModule(LookupBase):
                 raise AnsibleLookupError('check %d needs a url and a token' % index)
         if not checks:
             return []
+        context = make_context(cafile=ca_path, validate_certs=validate_certs)
         with ThreadPoolExecutor(max_workers=min(MAX_WORKERS, len(checks))) as pool:
-            futures = [pool.submit(ask, to_text(check['url']), to_text(check['token']), timeout, validate_certs, ca_path)
+            futures = [pool.submit(ask, to_text(check['url']), to_text(check['token']), timeout, context)
                        for check in checks]
             return [future.result() for future in futures]

@@ -64,6 +64,13 @@ def _claude_items(rule, name, command, args, url):
     return items
 
 
+def _claude_launch(item):
+    """The program a Claude Code entry admits or blocks by its command line, else None."""
+    if isinstance(item, dict) and isinstance(item.get("serverCommand"), list) and item["serverCommand"]:
+        return item["serverCommand"][0]
+    return None
+
+
 def _gemini_items(rule, name, command, args, url):
     """Gemini CLI 0.61: mcp.allowed and mcp.excluded hold server names (compared without case)."""
     del rule, command, args, url
@@ -120,12 +127,12 @@ CLIENTS = {
     "claude_code": {
         "title": "Claude Code", "path": "/etc/claude-code/managed-settings.json", "grammar": "json",
         "allow": ("allowedMcpServers",), "deny": ("deniedMcpServers",), "items": _claude_items,
-        "blocks": _claude_blocks,
+        "blocks": _claude_blocks, "launch_of": _claude_launch,
     },
     "gemini_cli": {
         "title": "Gemini CLI", "path": "/etc/gemini-cli/settings.json", "grammar": "json_comments",
         "allow": ("mcp", "allowed"), "deny": ("mcp", "excluded"), "items": _gemini_items,
-        "blocks": _gemini_blocks, "empty_allows_all": True,
+        "blocks": _gemini_blocks, "launch_of": lambda item: None, "empty_allows_all": True,
     },
 }
 
@@ -169,33 +176,77 @@ def _list_at(document, keys, what):
     return value
 
 
+def _allow_only(spec, allowed):
+    """Whether an allow-list (None: none) blocks the servers it does not name. Gemini CLI
+    restricts nothing with an empty one; Claude Code then allows nothing."""
+    return bool(allowed) if spec.get("empty_allows_all") else allowed is not None
+
+
+def _launches(params):
+    """The (command, args) pairs a call is about: its launches, else its command and args."""
+    if params.get("launches") is not None:
+        return [(launch["command"], list(launch.get("args") or [])) for launch in params["launches"]]
+    return [(params["command"], params["args"])]
+
+
+def _items(spec, rule, name, params):
+    """The entries for every launch of the call, each once."""
+    items = []
+    for command, args in _launches(params):
+        for item in spec["items"](rule, name, command, args, params["url"]):
+            if not any(json_equal(item, have) for have in items):
+                items.append(item)
+    return items
+
+
+def _remove_launches(spec, document, keys, params, keep):
+    """With launches, the set of the server's launches is the call's: an entry that starts one of
+    their commands and is not in ``keep`` is an old launch of the server, and is removed."""
+    if params.get("launches") is None:
+        return
+    commands = set(command for command, dummy in _launches(params))
+    for have in list(_get(document, keys) or []):
+        if spec["launch_of"](have) in commands and not any(json_equal(have, item) for item in keep):
+            document.remove_value(keys, have)
+
+
 def edit_policy(spec, text, params):
     """Return the new text of the policy file ``text`` (None: no file) for ``params``."""
     name, rule, state, exclusive = params["name"], params["rule"], params["state"], params["exclusive"]
+    join = params.get("join", False)
     if name is None and exclusive is None:
         raise PolicyError("name or exclusive is required")
+    if join and (exclusive is not None or rule != "allow"):
+        raise PolicyError("join adds an allowed server to the allow-list there is: it takes neither exclusive nor rule=deny")
     if exclusive is False and state == "present" and rule == "allow" and name is not None:
         raise PolicyError("an allowed server needs allow-only mode in %s: exclusive=false turns it off" % spec["title"])
+    if params.get("launches") == []:
+        raise PolicyError("launches needs at least one launch: a server without any is removed with state=absent")
     document = open_document(text if text is not None else render({}, spec["grammar"]), spec["grammar"])
     allow_what, deny_what = ".".join(spec["allow"]), ".".join(spec["deny"])
     allowed = _list_at(document, spec["allow"], allow_what)
     _list_at(document, spec["deny"], deny_what)
     if name is not None:
-        if state == "present":
-            items = spec["items"](rule, name, params["command"], params["args"], params["url"])
+        if state == "present" and join and not _allow_only(spec, allowed):
+            # No allow-only mode: every server runs, and this call does not turn it on.
+            pass
+        elif state == "present":
+            items = _items(spec, rule, name, params)
             if rule == "allow" and allowed is None and not exclusive:
                 # Any allow-list blocks every server it does not name: that must be asked for.
                 raise PolicyError("%s blocks every server that %s does not name: set exclusive=true to turn allow-only "
                                   "mode on" % (spec["title"], allow_what))
             keys = spec["allow"] if rule == "allow" else spec["deny"]
+            _remove_launches(spec, document, keys, params, items)
             for item in items:
                 if not any(json_equal(item, have) for have in _get(document, keys) or []):
                     document.append(keys, item)
         else:
             # The deny form names the server as well as its launch: it covers both rules' items.
             for rule_keys in (spec["allow"], spec["deny"]):
-                for item in spec["items"]("deny", name, params["command"], params["args"], params["url"]):
+                for item in _items(spec, "deny", name, params):
                     document.remove_value(rule_keys, item)
+                _remove_launches(spec, document, rule_keys, params, [])
             # A list emptied by removal is removed: an empty allow-list would block every server.
             for rule_keys in (spec["deny"],) + ((spec["allow"],) if exclusive is None else ()):
                 if _get(document, rule_keys) == []:
@@ -223,9 +274,7 @@ def summary(spec, text):
     document = open_document(text, spec["grammar"])
     allowed = _list_at(document, spec["allow"], ".".join(spec["allow"]))
     denied = _list_at(document, spec["deny"], ".".join(spec["deny"]))
-    # Gemini CLI restricts nothing with an empty allow-list; Claude Code then allows nothing.
-    exclusive = bool(allowed) if spec.get("empty_allows_all") else allowed is not None
-    return {"exclusive": exclusive, "allow": allowed or [], "deny": denied or []}
+    return {"exclusive": _allow_only(spec, allowed), "allow": allowed or [], "deny": denied or []}
 
 
 def blocked_by(client, policy, name, command=None, args=None, url=None):
@@ -363,8 +412,13 @@ ARGUMENT_SPEC = dict(
     rule=dict(type="str", default="allow", choices=["allow", "deny"]),
     command=dict(type="str"),
     args=dict(type="list", elements="str"),
+    launches=dict(type="list", elements="dict", options=dict(
+        command=dict(type="str", required=True),
+        args=dict(type="list", elements="str", default=[]),
+    )),
     url=dict(type="str"),
     exclusive=dict(type="bool"),
+    join=dict(type="bool", default=False),
     state=dict(type="str", default="present", choices=["present", "absent"]),
     path=dict(type="path"),
 )

@@ -78,6 +78,29 @@ options:
       - The exact arguments of O(command).
     type: list
     elements: str
+  launches:
+    description:
+      - Every launch of the server at once, in place of O(command) and O(args), for a rollout whose
+        users start the same launcher with different arguments.
+      - With O(state=present) they are the server's complete set for Claude Code. An allowed
+        entry that starts one of their commands with arguments no launch has is an old launch and
+        is removed.
+      - With O(state=absent) every entry that starts one of their commands is removed, whatever
+        its arguments.
+    type: list
+    elements: dict
+    suboptions:
+      command:
+        description:
+          - The exact program.
+        type: str
+        required: true
+      args:
+        description:
+          - Its exact arguments.
+        type: list
+        elements: str
+        default: []
   url:
     description:
       - The URL of a remote server (Claude Code matches it, C(*) is a wildcard).
@@ -93,6 +116,14 @@ options:
       - Unset leaves the mode as it is. When O(state=absent) then empties the allow-list, the
         list is removed, so the file returns to allowing every server that is not denied.
     type: bool
+  join:
+    description:
+      - V(true) adds an allowed server only to the allow-list the file has, that is to allow-only
+        mode that another task (or an administrator) turned on. A file without it lets every server run and
+        is left as it is. A rollout that may not turn allow-only mode on itself sets it.
+      - Takes neither O(exclusive) nor O(rule=deny).
+    type: bool
+    default: false
   state:
     description:
       - V(present) adds the server's entries; V(absent) removes the entries this module would
@@ -130,6 +161,17 @@ EXAMPLES = r"""
     name: github
     command: /opt/mcpfleet/github-mcp/current/bin/github-mcp-server
     args: [stdio]
+
+- name: Sentry as each user starts it, and no other launch of its launcher (old arguments are dropped)
+  mcpfleet.mcp.mcp_policy:
+    client: claude_code
+    name: sentry
+    launches:
+      - command: /opt/mcpfleet/sentry-mcp/current/bin/sentry-mcp-stdio
+        args: ["--host=sentry.example.com"]
+      - command: /opt/mcpfleet/sentry-mcp/current/bin/sentry-mcp-stdio
+        args: ["--host=sentry.example.com", "--organization-slug=web"]
+    join: true
 
 - name: Gemini CLI never runs a server named filesystem
   mcpfleet.mcp.mcp_policy:
@@ -186,7 +228,7 @@ from ansible_collections.mcpfleet.mcp.plugins.module_utils._policy import ARGUME
 
 def main():
     module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True,
-                           mutually_exclusive=[("command", "url")], required_by={"args": "command"})
+                           mutually_exclusive=[("command", "url", "launches")], required_by={"args": "command"})
     run_module(module)
 
 

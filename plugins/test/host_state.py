@@ -5,20 +5,7 @@
 
 from __future__ import annotations
 
-
-def root_owned(state, kind, mode, sha1=None):
-    """True when the path exists as ``kind`` with ``mode``, owned by root:root, and (when given)
-    with content of this SHA-1."""
-    state = state or {}
-    return (bool(state.get('exists')) and state.get('type') == kind and state.get('mode') == mode
-            and state.get('uid') == 0 and state.get('gid') == 0 and (sha1 is None or state.get('sha1') == sha1))
-
-
-def links_to(files, targets):
-    """True when every path of ``targets`` (path -> target) is, in ``files``, a symbolic link to
-    that target."""
-    files = files or {}
-    return all((files.get(path) or {}).get('target') == target for path, target in (targets or {}).items())
+from ansible_collections.mcpfleet.mcp.plugins.plugin_utils._host_files import links_to, root_owned
 
 
 class TestModule:

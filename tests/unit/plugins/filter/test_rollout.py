@@ -42,6 +42,29 @@ def test_the_plan_resolves_every_option_per_user():
     assert "token" not in repr(plan).replace("token_storage", "").replace("own_token", "")
 
 
+class LazyMapping(dict):
+    """Stands in for a template's lazy container: copying it would copy the play's variables."""
+
+    def __deepcopy__(self, memo):
+        raise AssertionError("a lazy container was deep-copied")
+
+
+def test_the_plan_copies_no_container_it_was_given():
+    defaults = dict(DEFAULTS, client_options=LazyMapping(code_server=LazyMapping(user_data_dir="~/.cs")))
+    users = [{"name": "dev%03d" % index, "client_options": LazyMapping(amazonq=LazyMapping(path="/q"))} for index in range(3)]
+    plan = rollout.rollout_plan(users, defaults)
+    assert plan[2]["client_options"] == {"code_server": {"user_data_dir": "~/.cs"}, "amazonq": {"path": "/q"}}
+    assert not any(isinstance(item["client_options"]["code_server"], LazyMapping) for item in plan)
+
+
+def test_each_user_s_wrong_options_are_named_in_one_pass():
+    plan = rollout.rollout_plan([{"name": "alice"}, {"name": "bob", "env": {"HOME": "/x", "SENTRY_RELEASE": "1"}}, {"name": "carol", "clients": []}],
+                                DEFAULTS)
+    assert rollout.rollout_plan_problems(plan, ["SENTRY_ENVIRONMENT", "SENTRY_RELEASE"]) == [
+        "User bob: environment variables must be in the allow-list (not allowed: HOME)", "User carol: at least one client"]
+    assert rollout.rollout_plan_problems(plan[:1], ["SENTRY_ENVIRONMENT"]) == []
+
+
 @pytest.mark.parametrize("only, names", [
     ("bob, carol", ["bob", "carol"]), (["alice"], ["alice"]), ("", ["alice", "bob", "carol"]), (None, ["alice", "bob", "carol"])])
 def test_only_users_limits_the_plan(only, names):
@@ -372,5 +395,5 @@ def test_rows_say_why_a_client_is_managed_and_list_the_dropped_ones():
 
 def test_the_filters_are_registered():
     assert set(rollout.FilterModule().filters()) == {
-        "rollout_plan", "rollout_tokens", "rollout_user_config", "secret_status", "token_problems", "rollout_rows", "fleet_report",
-        "rollout_adoptions", "rollout_records", "rollout_clients"}
+        "rollout_plan", "rollout_plan_problems", "rollout_tokens", "rollout_user_config", "secret_status", "token_problems", "rollout_rows", "fleet_report",
+        "rollout_adoptions", "rollout_records", "rollout_clients", "rollout_launches"}

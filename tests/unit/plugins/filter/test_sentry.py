@@ -124,3 +124,14 @@ def test_the_layer_s_report_columns_show_whoami_and_the_token_check():
     [row] = rollout.rollout_rows(plan, probes, {"alice": {"ok": True, "detail": "valid for alice@example.test"}}, "", "h1", columns)
     assert (row["whoami"], row["token_check"]) == ("Alice Example <alice@example.test>", "valid for alice@example.test")
     assert [column["title"] for column in columns] == ["whoami", "token check"]
+
+
+def test_each_user_with_a_wrong_sentry_host_is_named_in_one_pass():
+    users = sentry.sentry_users(
+        [{"name": "alice"}, {"name": "bob", "host": "https://sentry.example.com"}, {"name": "carol", "host": "sentry.example.com/x"},
+         {"name": "dave", "host": "eu.sentry.io", "insecure_http": True}, {"name": "erin", "host": "sentry.internal:9000", "insecure_http": True}],
+        {"host": "sentry.io", "insecure_http": False, "organization_slug": "", "project_slug": "", "skills": [], "token_check_url": ""})
+    problems = sentry.sentry_user_problems(users)
+    assert [problem.split(":")[0] for problem in problems] == ["User bob", "User carol", "User dave"]
+    assert 'not "https://sentry.example.com"' in problems[0] and "self-hosted Sentry only" in problems[2]
+    assert sentry.sentry_user_problems(users[:1] + users[4:]) == []

@@ -182,27 +182,44 @@ def test_a_timeout_is_an_answer_with_a_message(serve):
     assert_no_token(answers, GOOD)
 
 
+class FakeRequest:
+    """In place of ansible's Request: records what each check asked, then fails as told."""
+
+    made = []
+
+    def __init__(self, context=None):
+        self.context = context
+
+    def open(self, method, url, **kwargs):
+        FakeRequest.made.append(dict(kwargs, context=self.context, method=method))
+        raise FakeRequest.error(kwargs)
+
+
 def test_a_token_in_an_error_message_is_hidden(monkeypatch):
-    def leaky(url, **kwargs):
-        raise ValueError("bad header " + kwargs["headers"]["Authorization"])
-    monkeypatch.setattr(sentry_token_check, "open_url", leaky)
+    monkeypatch.setattr(FakeRequest, "error", staticmethod(lambda kwargs: ValueError("bad header " + kwargs["headers"]["Authorization"])),
+                        raising=False)
+    monkeypatch.setattr(sentry_token_check, "Request", FakeRequest)
     answers = run([{"url": "http://127.0.0.1:1/api/0/", "token": GOOD}])
     assert answers[0]["status"] == -1 and "********" in answers[0]["msg"]
     assert_no_token(answers, GOOD)
 
 
-def test_options_reach_open_url(monkeypatch):
-    seen = {}
+def test_options_reach_the_request_and_one_tls_context_serves_every_check(monkeypatch):
+    contexts = []
 
-    def record(url, **kwargs):
-        seen.update(kwargs)
-        raise OSError("no network here")
-    monkeypatch.setattr(sentry_token_check, "open_url", record)
-    run([{"url": "https://sentry.example/api/0/", "token": GOOD}], timeout=7, validate_certs=False, ca_path="/etc/ca.pem")
-    assert (seen["timeout"], seen["validate_certs"], seen["ca_path"]) == (7, False, "/etc/ca.pem")
-    seen.clear()
+    def make_context(**kwargs):
+        contexts.append(kwargs)
+        return "context-%d" % len(contexts)
+    monkeypatch.setattr(FakeRequest, "error", staticmethod(lambda kwargs: OSError("no network here")), raising=False)
+    monkeypatch.setattr(FakeRequest, "made", [])
+    monkeypatch.setattr(sentry_token_check, "Request", FakeRequest)
+    monkeypatch.setattr(sentry_token_check, "make_context", make_context)
+    run([{"url": "https://sentry.example/api/0/", "token": GOOD}, {"url": "https://sentry.example/api/0/", "token": SHORT}],
+        timeout=7, validate_certs=False, ca_path="/etc/ca.pem")
+    assert contexts == [{"cafile": "/etc/ca.pem", "validate_certs": False}]
+    assert [(made["timeout"], made["context"], made["method"]) for made in FakeRequest.made] == [(7, "context-1", "GET")] * 2
     run([{"url": "https://sentry.example/api/0/", "token": GOOD}], ca_path="")
-    assert (seen["timeout"], seen["validate_certs"], seen["ca_path"]) == (15, True, None)
+    assert contexts[1] == {"cafile": None, "validate_certs": True} and FakeRequest.made[-1]["timeout"] == 15
 
 
 def test_no_checks_ask_nothing_and_a_bad_check_names_no_token():

@@ -158,3 +158,64 @@ def test_gemini_allow_only_mode_is_refused_where_its_list_would_be_empty():
     with pytest.raises(PolicyError, match="restricts nothing"):
         edit_policy(GEMINI, text, params(state="absent", exclusive=True))
     assert json.loads(edit_policy(GEMINI, text, params(state="absent"))) == {}
+
+
+LAUNCHER = "/opt/sentry/bin/sentry-mcp-stdio"
+
+
+def launches_params(*arg_lists, **more):
+    launches = [{"command": LAUNCHER, "args": list(args)} for args in arg_lists]
+    return dict(params(argv=None, **more), launches=launches)
+
+
+def test_launches_set_the_server_s_complete_set_and_drop_its_old_ones():
+    github = ["/opt/github/bin/github-mcp", "stdio"]
+    text = edit_policy(CLAUDE, None, launches_params(["--host=a"], ["--host=b"], exclusive=True))
+    text = edit_policy(CLAUDE, text, params(name="github", argv=github))
+    # alice moved from --host=a to --host=c; --host=b stays; github is another command: untouched.
+    text = edit_policy(CLAUDE, text, launches_params(["--host=b"], ["--host=c"], ["--host=b"]))
+    assert json.loads(text) == {"allowedMcpServers": [
+        {"serverCommand": [LAUNCHER, "--host=b"]}, {"serverCommand": github}, {"serverCommand": [LAUNCHER, "--host=c"]}]}
+    assert edit_policy(CLAUDE, text, launches_params(["--host=c"], ["--host=b"])) == text
+
+
+def test_removal_with_launches_takes_every_launch_of_the_command_and_leaves_other_servers():
+    github = ["/opt/github/bin/github-mcp", "stdio"]
+    text = edit_policy(CLAUDE, None, launches_params(["--host=a"], ["--host=b"], exclusive=True))
+    text = edit_policy(CLAUDE, text, params(name="github", argv=github))
+    text = edit_policy(CLAUDE, text, params(name="rogue", rule="deny", argv=[LAUNCHER, "--host=evil"]))
+    left = edit_policy(CLAUDE, text, launches_params([], state="absent"))
+    assert json.loads(left) == {"allowedMcpServers": [{"serverCommand": github}], "deniedMcpServers": [{"serverName": "rogue"}]}
+
+
+def test_gemini_takes_launches_by_the_server_s_name():
+    text = edit_policy(GEMINI, None, launches_params(["--host=a"], ["--host=b"], exclusive=True))
+    assert json.loads(text) == {"mcp": {"allowed": ["sentry"]}}
+    assert json.loads(edit_policy(GEMINI, text, launches_params([], state="absent"))) == {}
+
+
+def test_launches_may_not_be_empty():
+    with pytest.raises(PolicyError, match="at least one launch"):
+        edit_policy(CLAUDE, None, dict(params(argv=None, exclusive=True), launches=[]))
+
+
+@pytest.mark.parametrize("spec", [CLAUDE, GEMINI])
+def test_join_adds_to_allow_only_mode_and_never_turns_it_on(spec):
+    original = '{\n  "theme": "dark"\n}\n'
+    assert edit_policy(spec, original, dict(params(), join=True)) == original
+    assert edit_policy(spec, None, dict(params(), join=True)) is None
+    github = edit_policy(spec, original, params(name="github", argv=["/opt/github/bin/github-mcp", "stdio"], exclusive=True))
+    both = edit_policy(spec, github, dict(params(), join=True))
+    assert summary(spec, both)["exclusive"] and len(summary(spec, both)["allow"]) == 2
+    assert edit_policy(spec, both, dict(params(), join=True)) == both
+
+
+def test_gemini_s_empty_allow_list_is_no_allow_only_mode_to_join():
+    original = '{"mcp": {"allowed": []}}\n'
+    assert edit_policy(GEMINI, original, dict(params(), join=True)) == original
+
+
+@pytest.mark.parametrize("more", [{"exclusive": True}, {"exclusive": False}, {"rule": "deny"}])
+def test_join_takes_neither_exclusive_nor_a_denial(more):
+    with pytest.raises(PolicyError, match="join adds"):
+        edit_policy(CLAUDE, None, dict(params(**more), join=True))

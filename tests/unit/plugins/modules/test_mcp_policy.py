@@ -103,3 +103,14 @@ def test_a_link_or_a_directory_someone_else_owns_is_refused(capsys, policy_path)
     result = run(capsys, **sentry(policy_path, exclusive=True))
     assert result["failed"] is True and "not owned by root" in result["msg"]
     assert not os.path.exists(policy_path) and os.stat(directory).st_uid == 65534
+
+
+def test_launches_and_join_through_the_module(capsys, policy_path):
+    launches = [{"command": ARGV[0], "args": ARGV[1:]}, {"command": ARGV[0]}]
+    joined = run(capsys, client="claude_code", name="sentry", launches=launches, join=True, path=policy_path)
+    assert joined["changed"] is False and not os.path.exists(os.path.dirname(policy_path))
+    result = run(capsys, client="claude_code", name="sentry", launches=launches, exclusive=True, path=policy_path)
+    assert result["policy"]["allow"] == [{"serverCommand": ARGV}, {"serverCommand": ARGV[:1]}]
+    assert run(capsys, client="claude_code", name="sentry", launches=launches, join=True, path=policy_path)["changed"] is False
+    both = run(capsys, client="claude_code", name="sentry", launches=launches, command=ARGV[0], path=policy_path)
+    assert both["failed"] is True and "mutually exclusive" in both["msg"]
