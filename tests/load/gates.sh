@@ -38,7 +38,7 @@ results=tests/load/results.md
   echo
   echo "| round | gate | result | seconds |"
   echo "|---|---|---|---|"
-} > "$results.tmp"
+} > "$log/results.md"
 failed=0
 for round in $(seq "$rounds"); do
   for gate in $gates; do
@@ -50,10 +50,10 @@ for round in $(seq "$rounds"); do
       failed=$((failed + 1))
     fi
     line="| $round | $gate | $result | $(( $(date +%s) - start )) |"
-    echo "$line" >> "$results.tmp"
+    echo "$line" >> "$log/results.md"
     echo "gates-under-load: round $round: $gate $result"
   done
 done
-mv "$results.tmp" "$results"
+mv "$log/results.md" "$results"
 [ "$failed" -eq 0 ] || { echo "gates-under-load: $failed gate runs failed" >&2; exit 1; }
 echo "gates-under-load: $rounds of $rounds rounds passed"
