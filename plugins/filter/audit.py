@@ -7,7 +7,12 @@ Markdown. The results hold no secret, so neither does anything here."""
 from __future__ import annotations
 
 from ansible.errors import AnsibleFilterError
-from ansible_collections.mcpfleet.mcp.plugins.module_utils._audit import FINDING_KINDS
+
+# The kinds of finding mcp_server_info reports (module_utils/_audit.py). Kept here, not imported
+# from there: Ansible loads every filter file of the collection to resolve any one filter, in
+# every worker, from source; importing the audit would bring in every file editor with it.
+FINDING_KINDS = ("literal_secret", "secret_on_command_line", "unpinned_package", "readable_secret_file", "unparsable_file",
+                 "blocked_by_policy", "missing_policy")
 
 
 def _launch(server):

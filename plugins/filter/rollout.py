@@ -13,8 +13,7 @@ from collections.abc import Mapping
 from ansible.errors import AnsibleFilterError
 from ansible.module_utils.common.dict_transformations import dict_merge
 
-from ansible_collections.mcpfleet.mcp.plugins.module_utils._audit import audited_clients
-from ansible_collections.mcpfleet.mcp.plugins.module_utils._clients import ENTRY_LOCATION_OPTIONS
+from ansible_collections.mcpfleet.mcp.plugins.module_utils._clients import ENTRY_LOCATION_OPTIONS, audited_clients
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._launch import SECRET_NAME, options
 from ansible_collections.mcpfleet.mcp.plugins.plugin_utils._secrets import check_problems, check_status
 
@@ -82,6 +81,16 @@ def rollout_plan(users, defaults, only=None, state='present'):
             item[key] = _given(user, key, default)
         plan.append(item)
     return plan
+
+
+def moved_variable_problems(given, moved):
+    """The variables of earlier releases that a run still sets (given: their names, as the
+    varnames lookup finds them; moved: old name -> what took its place): one message naming
+    each with its successor, or none."""
+    names = sorted(set(given))
+    if not names:
+        return []
+    return ['These variables are no longer read: ' + '; '.join('%s (now %s)' % (name, moved[name]) for name in names)]
 
 
 def rollout_plan_problems(plan, env_allowlist):
@@ -478,6 +487,7 @@ class FilterModule:
         return {
             'rollout_plan': rollout_plan,
             'rollout_plan_problems': rollout_plan_problems,
+            'moved_variable_problems': moved_variable_problems,
             'rollout_tokens': rollout_tokens,
             'rollout_adoptions': rollout_adoptions,
             'rollout_records': rollout_records,

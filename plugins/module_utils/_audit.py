@@ -23,7 +23,7 @@ import stat
 
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._as_user import UserProcessError, acting_for, call_as_each, describe_error
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._clients import (
-    PROFILES, ClientError, find_entry, get_profile, read_entry, resolve_config_path,
+    ClientError, audited_clients, find_entry, get_profile, read_entry, resolve_config_path,
 )
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._config_file import (
     DEFAULT_MAX_SIZE, ConfigFileError, decode, read_bytes,
@@ -37,18 +37,10 @@ from ansible_collections.mcpfleet.mcp.plugins.module_utils._policy import CLIENT
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._redact import controller_safe, redact_value
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._users import AccountError, all_accounts, get_account
 
-FINDING_KINDS = ("literal_secret", "secret_on_command_line", "unpinned_package", "readable_secret_file", "unparsable_file",
-                 "blocked_by_policy", "missing_policy")
-
 # An exact npm version; anything else (none, latest, another tag, a range) may change at any start.
 _EXACT_VERSION = re.compile(r"^v?\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.+-]+)?$")
 # parse_launch's runner for an installed tree: its version is fixed by the install, not at start.
 _INSTALLED = "node"
-
-
-def audited_clients():
-    """Every client with a file of its own in the user's home (``generic`` has none)."""
-    return sorted(name for name, profile in PROFILES.items() if profile["paths"]["user"])
 
 
 def _finding(kind, user, client, path, server, detail):

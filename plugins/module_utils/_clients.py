@@ -262,6 +262,11 @@ CLIENT_ARGUMENT_SPEC = dict(
 ENTRY_LOCATION_OPTIONS = ("path", "key", "scope", "workspace", "user_data_dir", "editor", "user_env")
 
 
+def audited_clients():
+    """Every client with a file of its own in the user's home (``generic`` has none)."""
+    return sorted(name for name, profile in PROFILES.items() if profile["paths"]["user"])
+
+
 class ClientError(Exception):
     """A request the client's profile cannot satisfy."""
 

@@ -175,7 +175,8 @@ import os
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._as_user import acting_for
-from ansible_collections.mcpfleet.mcp.plugins.module_utils._audit import audit_accounts, audited_clients
+from ansible_collections.mcpfleet.mcp.plugins.module_utils._audit import audit_accounts
+from ansible_collections.mcpfleet.mcp.plugins.module_utils._clients import audited_clients
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._host_state import host_state
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._redact import controller_safe
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._supersede import MATCHERS_SPEC

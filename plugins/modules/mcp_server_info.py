@@ -352,7 +352,8 @@ policies:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.mcpfleet.mcp.plugins.module_utils._audit import audited_clients, run_module
+from ansible_collections.mcpfleet.mcp.plugins.module_utils._audit import run_module
+from ansible_collections.mcpfleet.mcp.plugins.module_utils._clients import audited_clients
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._supersede import MATCHERS_SPEC
 
 

@@ -176,3 +176,13 @@ def test_the_layer_example_uses_only_documented_inputs_of_the_core():
     choices = spec["stdio_server_report_columns"]["options"]["from"]["choices"]
     assert [column["from"] for column in given[0]["stdio_server_report_columns"]] == ["call", "secret_check"]
     assert set(choices) == {"call", "secret_check"}
+
+
+def test_the_cores_plan_and_rollout_entry_points_share_one_argument_spec():
+    # The Sentry layer validates its inputs once, with "plan", and includes "rollout" with
+    # rolespec_validate: false; that is sound only while both entry points take the same inputs.
+    specs = load("roles", "stdio_server", "meta", "argument_specs.yml")["argument_specs"]
+    assert specs["rollout"]["options"] == specs["plan"]["options"] == specs["main"]["options"]
+    layer = load("roles", "sentry_mcp", "tasks", "main.yml")
+    includes = [task["ansible.builtin.include_role"] for task in layer if "ansible.builtin.include_role" in task]
+    assert [(inc["tasks_from"], inc.get("rolespec_validate", True)) for inc in includes] == [("plan", True), ("rollout", False)]

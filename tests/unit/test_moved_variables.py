@@ -1,5 +1,6 @@
 """The variables of earlier releases that a role no longer reads (its vars/main.yml's
-__<role>_moved): a run that still sets one fails before anything else, naming what took its place."""
+__<role>_moved): a run that still sets one fails in the role's first checks, before any host is read,
+naming what took its place."""
 
 import json
 import os
@@ -85,8 +86,8 @@ def test_a_run_that_sets_a_moved_variable_fails_naming_its_replacement(tmp_path,
     message = "These variables are no longer read: %s." % "; ".join(
         "%s (now %s)" % (old, table[old]) for old in sorted(table))
     assert message in " ".join(run.stdout.split())
-    # The refusal is the first task of the role's own and the last that ran.
+    # The refusal comes before anything that reads the host, and is the last task that ran.
     tasks = re.findall(r"^TASK \[(.*)\]", run.stdout, re.MULTILINE)
-    assert tasks[-1].endswith("Refuse the variables of earlier releases that %s" % (
+    assert tasks[-1].endswith("and refuse the variables that %s" % (
         "the groups of settings replaced" if role == "stdio_server" else "the core's groups replaced")), tasks
     assert "failed=1" in run.stdout

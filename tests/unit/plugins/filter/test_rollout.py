@@ -393,7 +393,14 @@ def test_rows_say_why_a_client_is_managed_and_list_the_dropped_ones():
     assert failed[-1]["status"] == "failed"
 
 
+def test_moved_variables_are_named_once_each_with_their_successor_sorted():
+    moved = {"old_b": "group.b", "old_a": "group.a", "old_c": "group.c"}
+    assert rollout.moved_variable_problems([], moved) == []
+    assert rollout.moved_variable_problems(["old_b", "old_a", "old_b"], moved) == [
+        "These variables are no longer read: old_a (now group.a); old_b (now group.b)"]
+
+
 def test_the_filters_are_registered():
     assert set(rollout.FilterModule().filters()) == {
         "rollout_plan", "rollout_plan_problems", "rollout_tokens", "rollout_user_config", "secret_status", "token_problems", "rollout_rows", "fleet_report",
-        "rollout_adoptions", "rollout_records", "rollout_clients", "rollout_launches"}
+        "rollout_adoptions", "rollout_records", "rollout_clients", "rollout_launches", "moved_variable_problems"}

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from ansible_collections.mcpfleet.mcp.plugins.module_utils import _audit, _launch
+from ansible_collections.mcpfleet.mcp.plugins.module_utils import _audit, _clients, _launch
 from ansible_collections.mcpfleet.mcp.plugins.module_utils._clients import get_profile
 
 TOKEN = "sntryu_" + "5" * 64
@@ -76,7 +76,7 @@ def test_a_flag_and_its_secret_are_one_secret():
 
 
 def test_the_audited_clients_are_those_with_a_user_file():
-    assert "generic" not in _audit.audited_clients() and "roo_code" in _audit.audited_clients()
+    assert "generic" not in _clients.audited_clients() and "roo_code" in _clients.audited_clients()
 
 
 CODEX_RECIPE = """# by hand, from the wiki
