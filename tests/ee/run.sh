@@ -23,14 +23,8 @@ doubles=mcpfleet-ee-doubles
 declare -A host_images=([mcpfleet-ee-deb12]=mcpfleet/debian-ssh:12 [mcpfleet-ee-deb13]=mcpfleet/debian-ssh:13)
 hosts=("${!host_images[@]}")
 started=$SECONDS
-
-say() { echo "ee-run: $*"; }
-die() { echo "ee-run: $*" >&2; exit 1; }
-
-cleanup() {
-  docker ps -aq --filter "label=$label" | xargs -r docker rm -f >/dev/null
-  docker network rm "$network" >/dev/null 2>&1 || true
-}
+tier=ee-run
+source tests/setup/run-lib.sh
 trap cleanup EXIT
 cleanup
 
@@ -43,7 +37,6 @@ rm -rf "$work"
 mkdir -p "$work/ssh" "$work/doubles" "$work/logs" "$work/jobs" "$work/cache"
 
 say "secrets of this run: the vault password, alice's and bob's tokens, an SSH key"
-token() { "$py" -c 'import secrets; print(secrets.token_hex(32))'; }
 vault_password=$(token)
 alice_token=sntryu_$(token)
 bob_token=sntryu_$(token)
@@ -52,18 +45,7 @@ ssh-keygen -q -t ed25519 -N '' -C mcpfleet-ee-run -f "$work/ssh/id_ed25519"
 { echo "$vault_password"; echo "${alice_token#sntryu_}"; echo "${bob_token#sntryu_}"
   sed '1d;$d' "$work/ssh/id_ed25519"; } >"$work/secrets.txt"
 
-"$py" - "$work/doubles/sentry.json" "$alice_token" "$bob_token" <<'EOF'
-import json, sys
-path, tokens = sys.argv[1], sys.argv[2:]
-known = {}
-for number, (user, token) in enumerate(zip(['alice', 'bob'], tokens)):
-    known[token] = {'user': {'id': str(101 + number), 'name': user, 'email': user + '@example.test', 'username': user},
-                    'scopes': ['org:read', 'project:read'],
-                    'organizations': [{'id': '1', 'slug': 'example', 'name': 'Example Inc'}]}
-with open(path, 'w') as handle:
-    json.dump(known, handle)
-EOF
-chmod 0644 "$work/doubles/sentry.json"
+sentry_knows "$work/doubles/sentry.json" "$alice_token" "$bob_token"
 
 say "start ${hosts[*]} and the Sentry API double on the network $network"
 docker network create --label "$label" "$network" >/dev/null
@@ -74,13 +56,9 @@ for host in "${hosts[@]}"; do
   docker run -d --name "$host" --hostname "$host" --label "$label" --network "$network" "${host_images[$host]}" >/dev/null
 done
 for host in "${hosts[@]}"; do
-  docker exec -i "$host" sh -c 'cat > /home/deploy/.ssh/authorized_keys && chown deploy:deploy /home/deploy/.ssh/authorized_keys &&
-    chmod 0600 /home/deploy/.ssh/authorized_keys && useradd --create-home --shell /bin/bash alice &&
-    useradd --create-home --shell /bin/bash bob' <"$work/ssh/id_ed25519.pub"
-  # The host key the container generated at start, under the name the job reaches it by.
-  hostkey=$(docker exec "$host" sh -c 'for _ in $(seq 50); do [ -s /etc/ssh/ssh_host_ed25519_key.pub ] && break; sleep 0.1; done;
-    cat /etc/ssh/ssh_host_ed25519_key.pub')
-  echo "$host $hostkey" >>"$work/ssh/known_hosts"
+  # The host key, under the name the job reaches the host by.
+  echo "$host $(ssh_enrol "$host" "$work/ssh/id_ed25519.pub")" >>"$work/ssh/known_hosts"
+  for user in alice bob; do docker exec "$host" useradd --create-home --shell /bin/bash "$user"; done
 done
 for host in "${hosts[@]}" "$doubles"; do
   port=22 && [ "$host" != "$doubles" ] || port=8000

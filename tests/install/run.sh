@@ -5,7 +5,8 @@
 #   1. a rollout with tokens from an Ansible Vault file: ansible-core and the tarball only;
 #   2. the audit, likewise;
 #   3. the README's steps for HashiCorp Vault tokens (community.hashi_vault without Galaxy, hvac)
-#      and a rollout with sentry_mcp_token_source=hashi_vault.
+#      and a rollout with sentry_mcp_token_source=hashi_vault, logged in with VAULT_TOKEN, then
+#      again with the login in sentry_mcp_hashi_vault.token.
 # The other tiers run from .venv, whose `ansible` package carries every community collection
 # and would hide a missing one. No token may appear in any output of the run.
 #   tests/install/run.sh build/mcpfleet-mcp-<version>.tar.gz
@@ -25,19 +26,14 @@ network=mcpfleet-install
 host=mcpfleet-install-host
 doubles=mcpfleet-install-doubles
 
-say() { echo "install-check: $*"; }
-die() { echo "install-check: $*" >&2; exit 1; }
-
-cleanup() {
-  docker ps -aq --filter "label=$label" | xargs -r docker rm -f >/dev/null
-  docker network rm "$network" >/dev/null 2>&1 || true
-}
+tier=install-check
+source tests/setup/run-lib.sh
 trap cleanup EXIT
 cleanup
 
 # A user's shell: none of make's Ansible settings, no .venv on PATH.
 while read -r name; do unset "$name"; done < <(env | sed -n 's/^\(ANSIBLE_[A-Z_]*\)=.*/\1/p')
-unset PYTHONPATH VIRTUAL_ENV
+unset PYTHONPATH VIRTUAL_ENV VAULT_TOKEN VAULT_ADDR
 PATH=$(tr ':' '\n' <<<"$PATH" | grep -vxF "$root/.venv/bin" | paste -sd:)
 rm -rf "$work"
 mkdir -p "$work/logs" "$work/ssh" "$work/doubles" "$work/vendor"
@@ -73,28 +69,13 @@ visible() {  # the collections Ansible sees, as "namespace.name" lines
 [ "$(visible)" = "mcpfleet.mcp" ] || die "expected mcpfleet.mcp alone, Ansible sees: $(visible | paste -sd' ')"
 
 say "start a Debian 12 host (SSH, deploy with sudo) and the Sentry API and Vault doubles"
-token() { "$py" -c 'import secrets; print(secrets.token_hex(32))'; }
 declare -A ansible_vault_tokens hashi_vault_tokens
 for user in alice bob; do
   ansible_vault_tokens[$user]=sntryu_$(token)
   hashi_vault_tokens[$user]=sntryu_$(token)
 done
 vault_login=hvs.$(token)
-sentry_knows() {  # token...: the Sentry API double knows exactly these, as alice's then bob's
-  "$py" - "$work/doubles/sentry.json" "$@" <<'EOF'
-import json, os, sys
-path, tokens = sys.argv[1], sys.argv[2:]
-known = {}
-for number, (user, token) in enumerate(zip(['alice', 'bob'], tokens)):
-    known[token] = {'user': {'id': str(101 + number), 'name': user, 'email': user + '@example.test', 'username': user},
-                    'scopes': ['org:read', 'project:read'],
-                    'organizations': [{'id': '1', 'slug': 'example', 'name': 'Example Inc'}]}
-with open(path + '.new', 'w') as handle:
-    json.dump(known, handle)
-os.replace(path + '.new', path)
-EOF
-}
-sentry_knows "${ansible_vault_tokens[alice]}" "${ansible_vault_tokens[bob]}"
+sentry_knows "$work/doubles/sentry.json" "${ansible_vault_tokens[alice]}" "${ansible_vault_tokens[bob]}"
 "$py" - "$work/doubles/vault.json" "$vault_login" "${hashi_vault_tokens[alice]}" "${hashi_vault_tokens[bob]}" <<'EOF'
 import json, sys
 path, login, alice, bob = sys.argv[1:]
@@ -117,12 +98,8 @@ vault_port=$(docker port "$doubles" 8200/tcp | head -1) && vault_port=${vault_po
 address=$(docker inspect -f "{{ (index .NetworkSettings.Networks \"$network\").IPAddress }}" "$host")
 
 ssh-keygen -q -t ed25519 -N '' -C mcpfleet-install-check -f "$work/ssh/id_ed25519"
-docker exec -i "$host" sh -c 'cat > /home/deploy/.ssh/authorized_keys && chown deploy:deploy /home/deploy/.ssh/authorized_keys &&
-  chmod 0600 /home/deploy/.ssh/authorized_keys' <"$work/ssh/id_ed25519.pub"
-# The host key the container generated at start: ssh checks it, as on a real fleet.
-hostkey=$(docker exec "$host" sh -c 'for _ in $(seq 50); do [ -s /etc/ssh/ssh_host_ed25519_key.pub ] && break; sleep 0.1; done;
-  cat /etc/ssh/ssh_host_ed25519_key.pub')
-echo "$address $hostkey" >"$work/ssh/known_hosts"
+# The host key: ssh checks it, as on a real fleet.
+echo "$address $(ssh_enrol "$host" "$work/ssh/id_ed25519.pub")" >"$work/ssh/known_hosts"
 for user in alice bob; do docker exec "$host" useradd --create-home --shell /bin/bash "$user"; done
 ssh_ok() {
   ssh -q -o BatchMode=yes -o IdentitiesOnly=yes -o StrictHostKeyChecking=yes -o UserKnownHostsFile="$work/ssh/known_hosts" \
@@ -199,20 +176,29 @@ run pip-requirements pip install -r "$ANSIBLE_COLLECTIONS_PATH/ansible_collectio
 
 say "rollout, tokens from HashiCorp Vault (hvac, community.hashi_vault)"
 # Sentry now knows only the tokens in Vault: the token check passes only if they were read there.
-sentry_knows "${hashi_vault_tokens[alice]}" "${hashi_vault_tokens[bob]}"
+sentry_knows "$work/doubles/sentry.json" "${hashi_vault_tokens[alice]}" "${hashi_vault_tokens[bob]}"
 VAULT_ADDR=http://127.0.0.1:$vault_port VAULT_TOKEN=$vault_login rollout rollout-hashi-vault -e sentry_mcp_token_source=hashi_vault
 for user in alice bob; do
   on_host "$user" "${hashi_vault_tokens[$user]}" || die "$user's token from HashiCorp Vault is in none of $user's files"
   ! on_host "$user" "${ansible_vault_tokens[$user]}" || die "$user's old token is still in a file of $user's"
 done
 
+say "rollout, the Vault login given as sentry_mcp_hashi_vault.token (an encrypted vars file), at -vvv"
+# No VAULT_TOKEN and no ~/.vault-token: the token check passes only if the login in the vars was used.
+printf 'sentry_mcp_hashi_vault:\n  token: %s\n' "$vault_login" >hashi-vault-login.yml
+run vault-encrypt-login ansible-vault encrypt --vault-password-file vault-password.txt hashi-vault-login.yml
+[ ! -e "$HOME/.vault-token" ] || die "$HOME/.vault-token exists: the run could log in without the vars"
+VAULT_ADDR=http://127.0.0.1:$vault_port rollout rollout-hashi-vault-login -e sentry_mcp_token_source=hashi_vault -e @hashi-vault-login.yml
+
 # Every secret of the run, without its prefix, against every line the run printed.
 printf '%s\n' "${ansible_vault_tokens[@]#sntryu_}" "${hashi_vault_tokens[@]#sntryu_}" "${vault_login#hvs.}" >secrets.txt
 # The logs searched are the real runs: each has its recap, the last one read HashiCorp Vault.
-for log in logs/rollout-ansible-vault.log logs/rollout-hashi-vault.log; do
+for log in logs/rollout-ansible-vault.log logs/rollout-hashi-vault.log logs/rollout-hashi-vault-login.log; do
   grep -q '^PLAY RECAP' "$log" || die "$log has no recap"
 done
-grep -q "TASK \[.*Read each user's secret\]" logs/rollout-hashi-vault.log || die "the last rollout did not read HashiCorp Vault"
+for log in logs/rollout-hashi-vault.log logs/rollout-hashi-vault-login.log; do
+  grep -q "TASK \[.*Read each user's secret\]" "$log" || die "$log: the rollout did not read HashiCorp Vault"
+done
 if grep -lF -f secrets.txt logs/*.log "$work/report"/* "$work/audit"/*; then
   die "a token is in the files listed above"
 fi

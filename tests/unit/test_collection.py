@@ -186,3 +186,13 @@ def test_the_cores_plan_and_rollout_entry_points_share_one_argument_spec():
     layer = load("roles", "sentry_mcp", "tasks", "main.yml")
     includes = [task["ansible.builtin.include_role"] for task in layer if "ansible.builtin.include_role" in task]
     assert [(inc["tasks_from"], inc.get("rolespec_validate", True)) for inc in includes] == [("plan", True), ("rollout", False)]
+
+
+def test_the_cores_reading_of_the_nodejs_links_is_the_nodejs_roles_links():
+    # The core reads the nodejs role's links in its one host reading (so that a rerun reads the
+    # host once): the same names in the same directory, with the role's default.
+    core = load("roles", "stdio_server", "vars", "main.yml")["__" + "stdio_server_node_links"]
+    nodejs = load("roles", "nodejs", "vars", "main.yml")["__nodejs_link_names"]
+    default = load("roles", "nodejs", "meta", "argument_specs.yml")["argument_specs"]["main"]["options"]["nodejs_link_dir"]["default"]
+    names = re.search(r"(\[[^\]]*\])", nodejs).group(1)
+    assert core == "{{ %s | map('regex_replace', '^', nodejs_link_dir | default('%s') ~ '/') }}" % (names, default)
