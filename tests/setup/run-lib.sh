@@ -1,20 +1,21 @@
+# shellcheck shell=bash
 # Sourced by the tiers that start their own containers and secrets (tests/ee/run.sh,
 # tests/install/run.sh). Before sourcing, set: tier (the prefix of every message), label (of the
 # run's containers and network) and network; py (a Python 3) before the first token or
 # sentry_knows.
 
-say() { echo "$tier: $*"; }
-die() { echo "$tier: $*" >&2; exit 1; }
+say() { echo "${tier:?}: $*"; }
+die() { echo "${tier:?}: $*" >&2; exit 1; }
 
 cleanup() {  # every container and the network of this run
-  docker ps -aq --filter "label=$label" | xargs -r docker rm -f >/dev/null
-  docker network rm "$network" >/dev/null 2>&1 || true
+  docker ps -aq --filter "label=${label:?}" | xargs -r docker rm -f >/dev/null
+  docker network rm "${network:?}" >/dev/null 2>&1 || true
 }
 
-token() { "$py" -c 'import secrets; print(secrets.token_hex(32))'; }
+token() { "${py:?}" -c 'import secrets; print(secrets.token_hex(32))'; }
 
 sentry_knows() {  # file token...: the Sentry API double's tokens file knows exactly these, as alice's then bob's
-  "$py" - "$@" <<'PY'
+  "${py:?}" - "$@" <<'PY'
 import json, os, sys
 path, tokens = sys.argv[1], sys.argv[2:]
 known = {}
