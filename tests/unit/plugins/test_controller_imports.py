@@ -3,9 +3,9 @@
 Ansible resolves any one of the collection's filters by importing every file in plugins/filter,
 and its collection loader compiles each file from source at every import: no bytecode cache. Each
 task runs in a new worker process, so a rollout pays these imports once per task and host. The
-TOML and YAML editors and the audit are module-side code of thousands of lines: a filter that
-imported them cost 70 ms per task and host, a fifth of a rerun's controller CPU on the demo
-fleet (bench/HISTORY.md). The client profiles (module_utils/_clients.py, with the JSONC
+TOML and YAML editors and the audit are module-side code of thousands of lines: while a filter
+imported them, the filters cost 70 to 87 ms to import per task and host; without them 36 to 40 ms
+(bench/HISTORY.md). The client profiles (module_utils/_clients.py, with the JSONC
 helpers it needs) are shared on purpose: the controller plans with them.
 """
 
